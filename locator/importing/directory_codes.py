@@ -1,0 +1,69 @@
+"""National Directory of Drug and Alcohol Abuse Treatment Facilities rows with service codes -> records.
+
+The 2017 directory as scraped from its PDF and geocoded by a research project: `Keys` holds SAMHSA's
+short service codes joined by "/" (`service_code_info` in SAMHSA's yearly spreadsheet). Its
+coordinates come from that geocoding, not from SAMHSA, so they count as address precision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from locator.importing.labels import DIRECTORY_CODES, fields_from_facts
+from locator.importing.normalize import clean_text
+from locator.importing.records import (
+    Coverage,
+    Kind,
+    ParsedFile,
+    Precision,
+    ProviderRecord,
+    Rejection,
+    ServiceGroup,
+    Source,
+)
+from locator.importing.rows import build_record, csv_rows
+
+FORMAT = "national-directory"
+COLUMNS = {"Name1", "Address1", "City", "State", "ZIP_Code", "Keys"}
+_ALIASES = {"service_code_info": "Keys", "Zip": "ZIP_Code", "Phone": "Contact"}
+
+
+def sniff_csv(header: set[str]) -> bool:
+    return COLUMNS <= {_ALIASES.get(name, name) for name in header}
+
+
+def _joined(*parts: str | None) -> str:
+    return ", ".join(part for part in (clean_text(part) for part in parts) if part)
+
+
+def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator[ProviderRecord | Rejection]:
+    for item in rows:
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        row_number, row = item
+        codes = tuple(dict.fromkeys(code for code in (clean_text(part) for part in row["Keys"].split("/")) if code))
+        facts = {fact for code in codes for fact in DIRECTORY_CODES.get(code, ())}
+        yield build_record(
+            source=Source.NATIONAL_DIRECTORY,
+            row_number=row_number,
+            kind=Kind.FACILITY,
+            name=row["Name1"],
+            name2=_joined(row.get("Name2"), row.get("Name3")),
+            street=row["Address1"],
+            street2=_joined(row.get("Address2"), row.get("Address3")),
+            city=row["City"],
+            state=row["State"],
+            zip_code=row["ZIP_Code"],
+            phone=row.get("Contact", ""),
+            latitude=row.get("Latitude"),
+            longitude=row.get("Longitude"),
+            coordinates_precision=Precision.ADDRESS,
+            services=(ServiceGroup(code="CODES", label="SAMHSA service codes", values=codes),) if codes else (),
+            **fields_from_facts(facts),
+        )
+
+
+def parse(text: str) -> ParsedFile:
+    rows = csv_rows(text, required_columns=COLUMNS, aliases=_ALIASES)
+    return ParsedFile(Source.NATIONAL_DIRECTORY, FORMAT, Coverage.NATIONAL, _records(rows))

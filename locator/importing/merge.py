@@ -1,0 +1,149 @@
+"""One provider from every source record that describes it: which source wins which field, and why."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from locator.importing.labels import PAYMENT_CODES
+from locator.importing.normalize import address_key, name_key, phone_key
+from locator.importing.records import PRECISION_RANK, Kind, Precision, ProviderRecord, Source
+from locator.models import PAYMENT_FIELDS
+
+# Which source's wording of name, address and phone wins when records are equally recent: the
+# locator is maintained by the facilities themselves; the OTP Directory names the legal entity.
+SOURCE_PRIORITY = {
+    Source.FINDTREATMENT: 0,
+    Source.NATIONAL_DIRECTORY: 1,
+    Source.LOCATOR_FACILITY_LIST: 2,
+    Source.OTP_DIRECTORY: 3,
+    Source.PRACTITIONER_LOCATOR: 4,
+}
+_NOT_STORED = {"row_number", "unmapped_labels", "source", "source_key"}
+
+
+def record_payload(record: ProviderRecord) -> dict[str, Any]:
+    """The record as JSON-ready data, without what changes when only the file around it changes."""
+    payload = {}
+    for field in dataclasses.fields(record):
+        if field.name in _NOT_STORED:
+            continue
+        value = getattr(record, field.name)
+        if isinstance(value, frozenset):
+            value = sorted(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif field.name == "services":
+            value = [{"code": group.code, "label": group.label, "values": list(group.values)} for group in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        payload[field.name] = value
+    return payload
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha1(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """A stored source record, as the merge needs it."""
+
+    source: str
+    payload: dict[str, Any]
+    data_date: date | None
+    active: bool
+    latitude: float | None
+    longitude: float | None
+    location_precision: str
+    first_seen: datetime
+    last_seen: datetime
+    is_sample: bool
+
+
+def _recency(record: RecordState) -> tuple[bool, date, int]:
+    return (record.active, record.data_date or date.min, -SOURCE_PRIORITY[Source(record.source)])
+
+
+def _first(records: list[RecordState], field: str) -> str:
+    return next((record.payload[field] for record in records if record.payload.get(field)), "")
+
+
+def _merged_services(records: list[RecordState]) -> list[dict[str, Any]]:
+    groups: dict[str, dict[str, Any]] = {}
+    for record in records:
+        for group in record.payload.get("services", []):
+            merged = groups.setdefault(group["code"], {"code": group["code"], "label": group["label"], "values": []})
+            merged["values"].extend(value for value in group["values"] if value not in merged["values"])
+    return list(groups.values())
+
+
+def merge_provider(records: list[RecordState]) -> dict[str, Any]:
+    """Provider field values from its records: newest active record first for wording, best coordinates
+    for location, any current source for a service, the OTP Directory alone for OTP status."""
+    ordered = sorted(records, key=_recency, reverse=True)
+    primary = ordered[0]
+    current = [record for record in ordered if record.active] or ordered
+    otp_directory = [record for record in ordered if record.source == Source.OTP_DIRECTORY]
+    current_otp_directory = [record for record in otp_directory if record.active]
+    located = [record for record in ordered if record.latitude is not None and record.location_precision]
+    best_location = min(located, key=lambda record: PRECISION_RANK[Precision(record.location_precision)], default=None)
+
+    if all(record.payload["kind"] == Kind.PRACTITIONER for record in records):
+        kind = Kind.PRACTITIONER
+    elif current_otp_directory or (otp_directory and not primary.active):
+        kind = Kind.OTP
+    else:
+        kind = Kind.FACILITY
+
+    payment = {code for record in current for code in record.payload["payment"]}
+    languages = sorted({language for record in current for language in record.payload["languages"]})
+    certification_record = (current_otp_directory or otp_directory or [None])[0]
+    certification_date = certification_record.payload["otp_certification_date"] if certification_record else None
+    street, zip_code = primary.payload["street"], primary.payload["zip_code"]
+    phone = _first(ordered, "phone")
+
+    return {
+        "kind": kind.value,
+        "name": primary.payload["name"],
+        "name2": primary.payload["name2"],
+        "street": street,
+        "street2": primary.payload["street2"],
+        "city": primary.payload["city"],
+        "state": primary.payload["state"],
+        "zip_code": zip_code,
+        "phone": phone,
+        "intake_phone": _first(ordered, "intake_phone"),
+        "website": _first(ordered, "website"),
+        "latitude": best_location.latitude if best_location else None,
+        "longitude": best_location.longitude if best_location else None,
+        "location_precision": best_location.location_precision if best_location else "",
+        "offers_buprenorphine": any(record.payload["offers_buprenorphine"] for record in current),
+        "offers_methadone": any(record.payload["offers_methadone"] for record in current),
+        "offers_naltrexone": any(record.payload["offers_naltrexone"] for record in current),
+        # The OTP Directory decides: a program it no longer lists is no longer certified, whatever
+        # an older facility listing said.
+        "is_otp": bool(current_otp_directory)
+        if otp_directory
+        else any(record.payload["is_otp"] for record in current),
+        "otp_certification": certification_record.payload["otp_certification"] if certification_record else "",
+        "otp_certification_date": date.fromisoformat(certification_date) if certification_date else None,
+        **{PAYMENT_FIELDS[code]: code in payment for code in PAYMENT_CODES},
+        "offers_telehealth": any(record.payload["offers_telehealth"] for record in current),
+        "offers_spanish": "Spanish" in languages,
+        "languages": languages,
+        "age_groups": sorted({group for record in current for group in record.payload["age_groups"]}),
+        "special_groups": sorted({group for record in current for group in record.payload["special_groups"]}),
+        "services": _merged_services(current),
+        "is_sample": any(record.is_sample for record in records),
+        "address_key": address_key(street, zip_code),
+        "phone_key": phone_key(phone, zip_code),
+        "name_key": name_key(primary.payload["name"]),
+        "first_seen": min(record.first_seen for record in records),
+        "last_seen": max(record.last_seen for record in records),
+        "active": any(record.active for record in records),
+    }

@@ -1,0 +1,100 @@
+"""Cleaning of SAMHSA text fields and the keys that recognise one place across sources."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_SPACE_RE = re.compile(r"\s+")
+_PHONE_DIGITS_RE = re.compile(r"\d")
+_EXTENSION_RE = re.compile(r"(?:ext\.?|extension|x)\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
+def clean_text(value: object) -> str:
+    """Collapse white space, decode stray HTML entities, treat placeholders as empty."""
+    if value is None:
+        return ""
+    text = html.unescape(str(value)).replace("\xa0", " ")
+    text = _SPACE_RE.sub(" ", text).strip()
+    return "" if text.casefold() in {"null", "none", "n/a", "na", "-"} else text
+
+
+def normalize_phone(value: str) -> str:
+    """A US number as 555-555-5555 (with " ext. N" when given); the input unchanged if it is no such number."""
+    text = clean_text(value)
+    if not text:
+        return ""
+    extension_match = _EXTENSION_RE.search(text)
+    main = text[: extension_match.start()] if extension_match else text
+    digits = "".join(_PHONE_DIGITS_RE.findall(main))
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        return text
+    formatted = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return f"{formatted} ext. {extension_match.group(1)}" if extension_match else formatted
+
+
+def normalize_website(value: str) -> str:
+    text = clean_text(value)
+    if not text or " " in text or "." not in text:
+        return ""
+    return text if re.match(r"^https?://", text, re.IGNORECASE) else f"http://{text}"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+_STREET_WORDS = {
+    "avenue": "ave", "av": "ave", "street": "st", "str": "st", "road": "rd", "drive": "dr",
+    "boulevard": "blvd", "lane": "ln", "court": "ct", "place": "pl", "parkway": "pkwy",
+    "highway": "hwy", "circle": "cir", "terrace": "ter", "square": "sq", "suite": "ste",
+    "north": "n", "south": "s", "east": "e", "west": "w", "northeast": "ne", "northwest": "nw",
+    "southeast": "se", "southwest": "sw", "first": "1st", "second": "2nd", "third": "3rd",
+    "mount": "mt", "saint": "st", "expressway": "expy", "freeway": "fwy", "turnpike": "tpke",
+    "center": "ctr", "centre": "ctr", "plaza": "plz", "trail": "trl",
+}
+# Everything from one of these words on is a unit inside the building, not the place.
+_UNIT_WORDS = {"ste", "suite", "unit", "apt", "room", "rm", "floor", "fl", "bldg", "building", "dept", "#"}
+
+
+def _words(text: str) -> list[str]:
+    folded = _fold(text).replace("#", " # ")
+    return re.sub(r"[^a-z0-9# ]+", " ", folded.replace("'", "")).split()
+
+
+def address_key(street: str, zip_code: str) -> str:
+    """House number + street + ZIP, spelled one way: "780 W. Bel Air Ave Suite B" ~ "780 West Bel Air Avenue".
+
+    Empty when the street has no house number (PO boxes, rural routes), which cannot identify a place.
+    """
+    words = [_STREET_WORDS.get(word, word) for word in _words(street)]
+    for index, word in enumerate(words):
+        if word in _UNIT_WORDS:
+            words = words[:index]
+            break
+    if not zip_code or len(words) < 2 or not words[0][0].isdigit():
+        return ""
+    return f"{' '.join(words)}|{zip_code}"
+
+
+def phone_key(phone: str, zip_code: str) -> str:
+    digits = "".join(_PHONE_DIGITS_RE.findall(phone.split(" ext.")[0]))
+    if len(digits) != 10 or not zip_code:
+        return ""
+    return f"{digits}|{zip_code}"
+
+
+_NAME_NOISE = {"inc", "llc", "lp", "llp", "pc", "pllc", "corp", "corporation", "co", "the", "of", "dba"}
+
+
+def name_key(name: str) -> str:
+    return " ".join(word for word in _words(name) if word not in _NAME_NOISE and word != "#")
+
+
+def record_key(*parts: str) -> str:
+    """A readable stable key from a record's identifying parts, for sources without an id of their own."""
+    return "|".join(" ".join(_words(part)) for part in parts)

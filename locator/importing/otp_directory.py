@@ -1,0 +1,117 @@
+"""SAMHSA Opioid Treatment Program Directory -> records.
+
+Three shapes: today's CSV export (`Zip Code`), the 2020 "xls" export that is really an HTML table
+(`Zipcode`, `FullCertification`), and either after a trip through Excel (ZIPs without leading
+zeros, Windows or Mac encodings). Every row is a certified or provisional OTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from html.parser import HTMLParser
+
+from locator.importing.labels import fields_from_facts
+from locator.importing.normalize import clean_text, record_key
+from locator.importing.records import Coverage, FileFormatError, Kind, ParsedFile, ProviderRecord, Rejection, Source
+from locator.importing.rows import build_record, check_header, csv_rows
+
+FORMAT = "otp-directory"
+COLUMNS = {"Program Name", "Street", "City", "State", "Zip Code", "Phone", "Certification"}
+_ALIASES = {"Zipcode": "Zip Code", "ZIP Code": "Zip Code", "Zip": "Zip Code"}
+_CERTIFICATIONS = {"certified", "provisional"}
+
+
+def sniff_csv(header: set[str]) -> bool:
+    return COLUMNS <= {_ALIASES.get(name, name) for name in header}
+
+
+def sniff_html(head: str) -> bool:
+    lowered = head.lstrip().lower()
+    return lowered.startswith("<") and "<table" in lowered and "program name" in lowered and "certification" in lowered
+
+
+def _certification_date(value: str) -> date | None:
+    text = clean_text(value)
+    for pattern in ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _records(rows: Iterable[tuple[int, dict[str, str]] | Rejection]) -> Iterator[ProviderRecord | Rejection]:
+    for item in rows:
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        row_number, row = item
+        program_name, dba = clean_text(row["Program Name"]), clean_text(row.get("DBA"))
+        certification = clean_text(row["Certification"]).casefold()
+        yield build_record(
+            source=Source.OTP_DIRECTORY,
+            row_number=row_number,
+            kind=Kind.OTP,
+            # People know a program by its "doing business as" name; the legal name stays beside it.
+            name=dba or program_name,
+            name2=program_name if dba and dba != program_name else "",
+            street=row["Street"],
+            city=row["City"],
+            state=row["State"],
+            zip_code=row["Zip Code"],
+            phone=row["Phone"],
+            otp_certification=certification if certification in _CERTIFICATIONS else "",
+            otp_certification_date=_certification_date(row.get("FullCertification", "")),
+            key_extra=record_key(program_name) if dba else "",
+            **fields_from_facts({"otp", "methadone"}),
+        )
+
+
+def parse_csv(text: str) -> ParsedFile:
+    rows = csv_rows(text, required_columns=COLUMNS, aliases=_ALIASES)
+    return ParsedFile(Source.OTP_DIRECTORY, FORMAT, Coverage.NATIONAL, _records(rows))
+
+
+class _TableReader(HTMLParser):
+    """The cells of every <tr> of an HTML table, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in {"td", "th"} and self.rows:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"td", "th"} and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html_rows(text: str) -> list[tuple[int, dict[str, str]] | Rejection]:
+    reader = _TableReader()
+    reader.feed(text)
+    reader.close()
+    if not reader.rows:
+        raise FileFormatError("no table rows in the HTML")
+    header = check_header(reader.rows[0], required_columns=COLUMNS, aliases=_ALIASES)
+    rows: list[tuple[int, dict[str, str]] | Rejection] = []
+    for row_number, cells in enumerate(reader.rows[1:], start=2):
+        if len(cells) != len(header):
+            rows.append(Rejection(row_number, f"{len(cells)} cells where the header has {len(header)}"))
+        else:
+            rows.append((row_number, dict(zip(header, cells))))
+    return rows
+
+
+def parse_html(text: str) -> ParsedFile:
+    return ParsedFile(Source.OTP_DIRECTORY, FORMAT, Coverage.NATIONAL, _records(_html_rows(text)))

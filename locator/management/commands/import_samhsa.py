@@ -1,0 +1,66 @@
+import sys
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from locator.importing.formats import FORMAT_NAMES
+from locator.importing.importer import ImportFailed, ImportReport, import_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Import SAMHSA exports (files or folders) into the directory, all or nothing. "
+        "The format is told from each file's content."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, help="SAMHSA export files, or folders of them")
+        parser.add_argument("--format", choices=FORMAT_NAMES, help="read every file in this format")
+        parser.add_argument(
+            "--data-date",
+            type=date.fromisoformat,
+            help="date of the data (YYYY-MM-DD) when the file names do not say it",
+        )
+        parser.add_argument("--sample", action="store_true", help="mark these providers as sample data")
+
+    def handle(self, *args: object, **options: object) -> None:
+        interactive = sys.stderr.isatty() and options["verbosity"] >= 1
+
+        def progress(items: list) -> object:
+            return tqdm(items, unit="file", leave=False) if interactive else items
+
+        try:
+            report = import_files(
+                options["paths"],
+                format_name=options["format"],
+                data_date=options["data_date"],
+                is_sample=options["sample"],
+                progress=progress,
+            )
+        except ImportFailed as error:
+            raise CommandError(f"Nothing was imported. {error}") from None
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted: nothing was imported, the directory is as it was.") from None
+        self._print_report(report)
+
+    def _print_report(self, report: ImportReport) -> None:
+        write = self.stdout.write
+        for path in report.not_samhsa_files:
+            write(f"skipped {path}: not a SAMHSA format")
+        for source_report in report.sources.values():
+            write(
+                f"{source_report.source.label}: {source_report.files} file(s), read {source_report.read}, "
+                f"created {source_report.created}, updated {source_report.updated}, "
+                f"unchanged {source_report.unchanged}, deactivated {source_report.deactivated}, "
+                f"rejected {source_report.rejected}, linked to other listings {source_report.linked}, "
+                f"approximate location {source_report.approximate}, not located {source_report.not_located}"
+            )
+            for sample in source_report.rejection_samples:
+                write(f"  rejected: {sample}")
+            for name in source_report.skipped_older:
+                write(f"  skipped {name}: older than the snapshot already loaded")
+            for label, count in source_report.unmapped_labels.most_common(5):
+                write(f"  label not in the mapping table ({count}x): {label}")
+        write(f"{report.providers_created} new providers; took {report.seconds:.1f} s")

@@ -1,0 +1,159 @@
+"""Providers of medication for opioid use disorder, and where each fact about them came from."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from locator.importing.records import SOURCE_LABELS, DatePrecision, Kind, Precision
+
+KIND_CHOICES = [
+    (Kind.FACILITY.value, _("Treatment facility")),
+    (Kind.OTP.value, _("Opioid treatment program")),
+    (Kind.PRACTITIONER.value, _("Practitioner")),
+]
+PRECISION_CHOICES = [
+    (Precision.SOURCE.value, _("Coordinates from SAMHSA")),
+    (Precision.ADDRESS.value, _("Geocoded street address")),
+    (Precision.ZIP_CENTROID.value, _("Approximate: centre of the ZIP code")),
+    (Precision.CITY_CENTROID.value, _("Approximate: centre of the city")),
+]
+SOURCE_CHOICES = [(source.value, label) for source, label in SOURCE_LABELS.items()]
+CERTIFICATION_CHOICES = [("certified", _("Certified")), ("provisional", _("Provisional"))]
+
+
+class Provider(models.Model):
+    """One place, or one practitioner, where a person can get MAT; merged from every source that lists it."""
+
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES, db_index=True)
+    name = models.CharField(max_length=255)
+    name2 = models.CharField(_("second name or DBA"), max_length=255, blank=True)
+    street = models.CharField(max_length=255, blank=True)
+    street2 = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, db_index=True)
+    zip_code = models.CharField("ZIP", max_length=5, blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True)
+    intake_phone = models.CharField(max_length=40, blank=True)
+    website = models.CharField(max_length=500, blank=True)
+
+    latitude = models.FloatField(null=True, blank=True, db_index=True)
+    longitude = models.FloatField(null=True, blank=True, db_index=True)
+    location_precision = models.CharField(max_length=20, choices=PRECISION_CHOICES, blank=True)
+
+    offers_buprenorphine = models.BooleanField(default=False)
+    offers_methadone = models.BooleanField(default=False)
+    offers_naltrexone = models.BooleanField(default=False)
+    is_otp = models.BooleanField(_("is an opioid treatment program"), default=False)
+    otp_certification = models.CharField(max_length=20, choices=CERTIFICATION_CHOICES, blank=True)
+    otp_certification_date = models.DateField(null=True, blank=True)
+
+    accepts_medicaid = models.BooleanField(default=False)
+    accepts_medicare = models.BooleanField(default=False)
+    accepts_private_insurance = models.BooleanField(default=False)
+    accepts_state_plan = models.BooleanField(_("accepts state-financed health plan"), default=False)
+    accepts_military_insurance = models.BooleanField(default=False)
+    accepts_cash = models.BooleanField(_("accepts cash or self-payment"), default=False)
+    offers_free_care = models.BooleanField(default=False)
+    offers_sliding_fee = models.BooleanField(default=False)
+    offers_payment_assistance = models.BooleanField(default=False)
+    accepts_ihs_tribal = models.BooleanField(_("accepts IHS/tribal/urban funds"), default=False)
+    offers_telehealth = models.BooleanField(default=False)
+    offers_spanish = models.BooleanField(_("services in Spanish"), default=False)
+    languages = models.JSONField(default=list, blank=True)
+    age_groups = models.JSONField(default=list, blank=True)
+    special_groups = models.JSONField(default=list, blank=True)
+    services = models.JSONField(default=list, blank=True, help_text=_("SAMHSA's service list, as SAMHSA worded it."))
+
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    address_key = models.CharField(max_length=300, blank=True, db_index=True)
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True)
+    name_key = models.CharField(max_length=255, blank=True)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    active = models.BooleanField(default=True, db_index=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["active", "latitude", "longitude"], name="provider_active_lat_lng")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city}, {self.state})"
+
+
+# Provider field for each payment code of locator.importing.labels.PAYMENT_CODES.
+PAYMENT_FIELDS = {
+    "medicaid": "accepts_medicaid",
+    "medicare": "accepts_medicare",
+    "private_insurance": "accepts_private_insurance",
+    "state_plan": "accepts_state_plan",
+    "military": "accepts_military_insurance",
+    "cash": "accepts_cash",
+    "free": "offers_free_care",
+    "sliding_fee": "offers_sliding_fee",
+    "payment_assistance": "offers_payment_assistance",
+    "ihs_tribal": "accepts_ihs_tribal",
+}
+
+
+class SourceFile(models.Model):
+    """One file as imported: what it was (checksum), what it said about itself (source, date, coverage)."""
+
+    source = models.CharField(max_length=40, choices=SOURCE_CHOICES, db_index=True)
+    format_name = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField()
+    data_date = models.DateField(null=True, blank=True, help_text=_("Date of the data, not of the import."))
+    data_date_precision = models.CharField(
+        max_length=10, choices=[(p.value, p.value) for p in DatePrecision], default=DatePrecision.DAY.value
+    )
+    coverage = models.CharField(max_length=20)
+    states = models.JSONField(default=list, blank=True)
+    is_sample = models.BooleanField(default=False)
+    imported_at = models.DateTimeField()
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_source_display()}, {self.data_date or 'date unknown'})"
+
+
+class SourceRecord(models.Model):
+    """What one source said about one provider, as last seen; the provider is merged from these."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="records")
+    source = models.CharField(max_length=40, choices=SOURCE_CHOICES)
+    source_key = models.CharField(max_length=500)
+    source_file = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="records")
+    row_number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=40)
+    payload = models.JSONField()
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    location_precision = models.CharField(max_length=20, choices=PRECISION_CHOICES, blank=True)
+    active = models.BooleanField(default=True)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "source_key"], name="source_record_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.source_key}"
+
+
+class GeocodedAddress(models.Model):
+    """An online geocoder's answer for one address, so that no address is ever sent twice."""
+
+    query = models.CharField(max_length=500, unique=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    geocoder = models.CharField(max_length=40)
+    geocoded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.query
