@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from locator.models import GeocodedAddress
+from locator.models import GeocodedAddress, SourceRecord
 
 logger = logging.getLogger(__name__)
 _QUERY_CHUNK = 500
@@ -73,3 +74,47 @@ class OnlineGeocoder:
 
 def configured_geocoder() -> OnlineGeocoder | None:
     return OnlineGeocoder(settings.LOCATOR_GEOCODER) if settings.LOCATOR_GEOCODER else None
+
+
+@dataclass
+class UpgradeReport:
+    looked_up: int = 0
+    upgraded: int = 0
+    not_found: int = 0
+    providers_updated: int = 0
+
+
+def upgrade_approximate_locations(geocoder: OnlineGeocoder, *, limit: int) -> UpgradeReport:
+    """Geocode the street addresses of up to `limit` records that only have a ZIP or city centre.
+
+    Each address is looked up once (the cache answers repeats); records and their providers are
+    updated to address precision in one transaction per run.
+    """
+    from locator.importing.importer import remerge_providers
+
+    report = UpgradeReport()
+    approximate = SourceRecord.objects.filter(
+        location_precision__in=["zip_centroid", "city_centroid"], payload__street__gt=""
+    ).order_by("id")
+    upgraded_ids: dict[str, list[int]] = {}
+    for record_id, payload in approximate.values_list("id", "payload").iterator(chunk_size=1000):
+        query = address_query(payload["street"], payload["city"], payload["state"], payload["zip_code"])
+        if query not in upgraded_ids and len(upgraded_ids) >= limit:
+            continue
+        upgraded_ids.setdefault(query, []).append(record_id)
+    found: dict[str, tuple[float, float]] = {}
+    for query in upgraded_ids:
+        report.looked_up += 1
+        location = geocoder.locate(query)
+        if location is None:
+            report.not_found += 1
+        else:
+            found[query] = location
+    with transaction.atomic():
+        touched_providers: set[int] = set()
+        for query, (latitude, longitude) in found.items():
+            records = SourceRecord.objects.filter(id__in=upgraded_ids[query])
+            touched_providers.update(records.values_list("provider_id", flat=True))
+            report.upgraded += records.update(latitude=latitude, longitude=longitude, location_precision="address")
+        report.providers_updated = remerge_providers(touched_providers)
+    return report

@@ -42,6 +42,7 @@ def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator
             yield item
             continue
         row_number, row = item
+        phone, _, intake_phone = clean_text(row.get("Contact")).partition("Intake:")
         codes = tuple(dict.fromkeys(code for code in (clean_text(part) for part in row["Keys"].split("/")) if code))
         facts = {fact for code in codes for fact in DIRECTORY_CODES.get(code, ())}
         yield build_record(
@@ -55,7 +56,8 @@ def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator
             city=row["City"],
             state=row["State"],
             zip_code=row["ZIP_Code"],
-            phone=row.get("Contact", ""),
+            phone=phone,
+            intake_phone=intake_phone,
             latitude=row.get("Latitude"),
             longitude=row.get("Longitude"),
             coordinates_precision=Precision.ADDRESS,

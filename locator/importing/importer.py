@@ -24,7 +24,7 @@ from locator import gazetteer
 from locator.geocoding import address_query, cached_locations
 from locator.importing.formats import detect_format, parse_text
 from locator.importing.merge import RecordState, merge_provider, payload_hash, record_payload
-from locator.importing.normalize import address_key, name_key, phone_key
+from locator.importing.normalize import address_key, name_key, name_street_key, phone_key
 from locator.importing.records import (
     Coverage,
     DatePrecision,
@@ -224,19 +224,36 @@ class _Importer:
         self.existing_by_source: dict[Source, dict[str, _Existing]] = {}
         self.by_address: dict[str, list[_ProviderRef]] = defaultdict(list)
         self.by_phone: dict[str, list[_ProviderRef]] = defaultdict(list)
+        self.by_name_street: dict[str, list[_ProviderRef]] = defaultdict(list)
         self.refs_by_id: dict[int, _ProviderRef] = {}
         self.dirty: set[int] = set()
         self.pending_records: list[_Existing] = []
         self.new_refs: list[_ProviderRef] = []
-        rows = Provider.objects.exclude(kind=Kind.PRACTITIONER).values_list("id", "address_key", "phone_key", "name_key")
-        for provider_id, provider_address_key, provider_phone_key, provider_name_key in rows.iterator(chunk_size=5000):
+        self.otp_directory_changed = False
+        rows = Provider.objects.exclude(kind=Kind.PRACTITIONER).values_list(
+            "id", "address_key", "phone_key", "name_key", "state"
+        )
+        for provider_id, provider_address_key, provider_phone_key, provider_name_key, state in rows.iterator(
+            chunk_size=5000
+        ):
             ref = _ProviderRef(provider_id, provider_name_key)
             self.refs_by_id[provider_id] = ref
-            self._index(ref, provider_address_key, provider_phone_key)
+            self._index(ref, provider_address_key, provider_phone_key, state)
 
-    def _index(self, ref: _ProviderRef, address: str, phone: str) -> None:
+    @staticmethod
+    def _keys(record: ProviderRecord) -> tuple[str, str, str]:
+        street_key = address_key(record.street, record.zip_code)
+        return (
+            street_key,
+            phone_key(record.phone, record.zip_code),
+            name_street_key(record.name, street_key, record.state),
+        )
+
+    def _index(self, ref: _ProviderRef, address: str, phone: str, state: str) -> None:
         if address:
             self.by_address[address].append(ref)
+            # The name comes from the ref: what the provider is called is what later listings must match.
+            self.by_name_street[f"{ref.name_key}|{address.split('|')[0]}|{state}"].append(ref)
         if phone:
             self.by_phone[phone].append(ref)
 
@@ -295,11 +312,13 @@ class _Importer:
         if record.kind == Kind.PRACTITIONER:
             return None
         record_name = name_key(record.name)
-        by_address = self.by_address.get(address_key(record.street, record.zip_code), [])
-        by_phone = self.by_phone.get(phone_key(record.phone, record.zip_code), [])
+        record_address, record_phone, record_name_street = self._keys(record)
+        by_address = self.by_address.get(record_address, []) if record_address else []
+        by_phone = self.by_phone.get(record_phone, []) if record_phone else []
+        by_name_street = self.by_name_street.get(record_name_street, []) if record_name_street else []
         candidates = [
             (ref.name_key != record_name and record_name not in claimed.get(ref, ()), ref not in by_address, order, ref)
-            for order, ref in enumerate(dict.fromkeys(by_address + by_phone))
+            for order, ref in enumerate(dict.fromkeys(by_address + by_name_street + by_phone))
             if ref not in claimed or record_name in claimed[ref]
         ]
         return min(candidates, key=lambda candidate: candidate[:3])[3] if candidates else None
@@ -391,7 +410,8 @@ class _Importer:
             if ref is None:
                 ref = _ProviderRef(None, name_key(record.name))
                 self.new_refs.append(ref)
-                self._index(ref, address_key(record.street, record.zip_code), phone_key(record.phone, record.zip_code))
+                record_address, record_phone, _ = self._keys(record)
+                self._index(ref, record_address, record_phone, record.state)
             else:
                 report.linked += 1
                 self._mark_dirty(ref)
@@ -408,7 +428,10 @@ class _Importer:
             batch_size=_CHUNK,
         )
         self._touch(unchanged_ids, source_file)
-        report.deactivated += self._deactivate(loaded, existing, seen_keys, states)
+        deactivated = self._deactivate(loaded, existing, seen_keys, states)
+        report.deactivated += deactivated
+        if loaded.source == Source.OTP_DIRECTORY and (len(unchanged_ids) < len(loaded.records) or deactivated):
+            self.otp_directory_changed = True
 
     def _mark_dirty(self, ref: _ProviderRef) -> None:
         """Remember to re-merge a stored provider; one still to be created is merged when it is."""
@@ -444,7 +467,15 @@ class _Importer:
 
     def finish(self) -> None:
         """Write providers once each: new ones whole, stored ones only where their merge changed."""
-        providers = [Provider(**merge_provider(ref.pending)) for ref in self.new_refs]
+        otp_directory_date = latest_otp_directory_date()
+        if self.otp_directory_changed:
+            # Whether a facility counts as an OTP depends on the newest OTP Directory, not only on its own records.
+            self.dirty.update(
+                Provider.objects.filter(Q(is_otp=True) | Q(offers_methadone=True)).values_list("id", flat=True)
+            )
+        providers = [
+            Provider(**merge_provider(ref.pending, otp_directory_date=otp_directory_date)) for ref in self.new_refs
+        ]
         Provider.objects.bulk_create(providers, batch_size=_CHUNK)
         for ref, provider in zip(self.new_refs, providers):
             ref.id = provider.pk
@@ -455,28 +486,50 @@ class _Importer:
         SourceRecord.objects.bulk_create([entry.row for entry in self.pending_records], batch_size=_CHUNK)
 
     def _update_dirty(self) -> None:
-        """Re-merge every stored provider whose records changed, from its stored and its new records."""
         pending_by_id = {ref.id: ref.pending for ref in self.refs_by_id.values() if ref.pending}
-        ids = sorted(self.dirty)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            states: dict[int, list[RecordState]] = defaultdict(list)
-            rows = SourceRecord.objects.filter(provider_id__in=chunk).values_list(
-                "provider_id", "source", "payload", "source_file__data_date", "active", "latitude", "longitude",
-                "location_precision", "first_seen", "last_seen", "source_file__is_sample",
+        remerge_providers(self.dirty, pending_by_id)
+
+
+def latest_otp_directory_date() -> date | None:
+    return (
+        SourceFile.objects.filter(source=Source.OTP_DIRECTORY, coverage=Coverage.NATIONAL, data_date__isnull=False)
+        .order_by("-data_date")
+        .values_list("data_date", flat=True)
+        .first()
+    )
+
+
+def remerge_providers(provider_ids: Iterable[int], pending_by_id: dict[int, list[RecordState]] | None = None) -> int:
+    """Re-merge stored providers from their stored records (and records about to be stored).
+
+    Writes only the fields whose merged value changed; returns how many providers changed.
+    """
+    ids = sorted(provider_ids)
+    otp_directory_date = latest_otp_directory_date()
+    updated = 0
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        states: dict[int, list[RecordState]] = defaultdict(list)
+        rows = SourceRecord.objects.filter(provider_id__in=chunk).values_list(
+            "provider_id", "source", "payload", "source_file__data_date", "active", "latitude", "longitude",
+            "location_precision", "first_seen", "last_seen", "source_file__is_sample",
+        )
+        for provider_id, *values in rows:
+            states[provider_id].append(RecordState(*values))
+        by_changed_fields: dict[tuple[str, ...], list[Provider]] = defaultdict(list)
+        for provider in Provider.objects.filter(id__in=chunk):
+            merged = merge_provider(
+                states[provider.id] + (pending_by_id or {}).get(provider.id, []), otp_directory_date=otp_directory_date
             )
-            for provider_id, *values in rows:
-                states[provider_id].append(RecordState(*values))
-            by_changed_fields: dict[tuple[str, ...], list[Provider]] = defaultdict(list)
-            for provider in Provider.objects.filter(id__in=chunk):
-                merged = merge_provider(states[provider.id] + pending_by_id.get(provider.id, []))
-                changed = tuple(name for name, value in merged.items() if getattr(provider, name) != value)
-                for name in changed:
-                    setattr(provider, name, merged[name])
-                if changed:
-                    by_changed_fields[changed].append(provider)
-            for fields, providers in by_changed_fields.items():
-                Provider.objects.bulk_update(providers, fields)
+            changed = tuple(name for name, value in merged.items() if getattr(provider, name) != value)
+            for name in changed:
+                setattr(provider, name, merged[name])
+            if changed:
+                by_changed_fields[changed].append(provider)
+                updated += 1
+        for fields, providers in by_changed_fields.items():
+            Provider.objects.bulk_update(providers, fields)
+    return updated
 
 
 def import_files(

@@ -82,9 +82,36 @@ def _merged_services(records: list[RecordState]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def merge_provider(records: list[RecordState]) -> dict[str, Any]:
+def _otp_and_methadone(
+    current: list[RecordState], otp_directory: list[RecordState], otp_directory_date: date | None
+) -> tuple[bool, bool]:
+    """Whether a provider is an OTP, and offers methadone, by the OTP Directory first.
+
+    Methadone for opioid use disorder is dispensed only by certified OTPs. So once an OTP Directory
+    snapshot is loaded, a claim of either from a source older than it counts only for programs the
+    directory lists: a 2017 methadone clinic missing from the 2020 directory may well have closed.
+    """
+    if otp_directory:
+        is_otp = any(record.active for record in otp_directory)
+        return is_otp, is_otp or any(record.payload["offers_methadone"] for record in current)
+    if otp_directory_date is None:
+        return (
+            any(record.payload["is_otp"] for record in current),
+            any(record.payload["offers_methadone"] for record in current),
+        )
+    newer = [record for record in current if record.data_date and record.data_date > otp_directory_date]
+    return (
+        any(record.payload["is_otp"] for record in newer),
+        any(record.payload["offers_methadone"] for record in newer),
+    )
+
+
+def merge_provider(records: list[RecordState], *, otp_directory_date: date | None = None) -> dict[str, Any]:
     """Provider field values from its records: newest active record first for wording, best coordinates
-    for location, any current source for a service, the OTP Directory alone for OTP status."""
+    for location, any current source for a service, the OTP Directory first for OTP status.
+
+    `otp_directory_date` is the date of the newest complete OTP Directory loaded, if any.
+    """
     ordered = sorted(records, key=_recency, reverse=True)
     primary = ordered[0]
     current = [record for record in ordered if record.active] or ordered
@@ -100,6 +127,7 @@ def merge_provider(records: list[RecordState]) -> dict[str, Any]:
     else:
         kind = Kind.FACILITY
 
+    is_otp, offers_methadone = _otp_and_methadone(current, otp_directory, otp_directory_date)
     payment = {code for record in current for code in record.payload["payment"]}
     languages = sorted({language for record in current for language in record.payload["languages"]})
     certification_record = (current_otp_directory or otp_directory or [None])[0]
@@ -123,13 +151,9 @@ def merge_provider(records: list[RecordState]) -> dict[str, Any]:
         "longitude": best_location.longitude if best_location else None,
         "location_precision": best_location.location_precision if best_location else "",
         "offers_buprenorphine": any(record.payload["offers_buprenorphine"] for record in current),
-        "offers_methadone": any(record.payload["offers_methadone"] for record in current),
+        "offers_methadone": offers_methadone,
         "offers_naltrexone": any(record.payload["offers_naltrexone"] for record in current),
-        # The OTP Directory decides: a program it no longer lists is no longer certified, whatever
-        # an older facility listing said.
-        "is_otp": bool(current_otp_directory)
-        if otp_directory
-        else any(record.payload["is_otp"] for record in current),
+        "is_otp": is_otp,
         "otp_certification": certification_record.payload["otp_certification"] if certification_record else "",
         "otp_certification_date": date.fromisoformat(certification_date) if certification_date else None,
         **{PAYMENT_FIELDS[code]: code in payment for code in PAYMENT_CODES},

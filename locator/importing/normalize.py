@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -44,6 +45,8 @@ def normalize_website(value: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -61,24 +64,43 @@ _STREET_WORDS = {
 _UNIT_WORDS = {"ste", "suite", "unit", "apt", "room", "rm", "floor", "fl", "bldg", "building", "dept", "#"}
 
 
-def _words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65_536)
+def _words(text: str) -> tuple[str, ...]:
     folded = _fold(text).replace("#", " # ")
-    return re.sub(r"[^a-z0-9# ]+", " ", folded.replace("'", "")).split()
+    return tuple(re.sub(r"[^a-z0-9# ]+", " ", folded.replace("'", "")).split())
+
+
+_HOUSE_NUMBER_SUFFIX_RE = re.compile(r"^(\d+)-?[A-Za-z]\b")
+_STREET_TYPES = {
+    "st", "ave", "rd", "dr", "blvd", "ln", "ct", "pl", "pkwy", "hwy", "cir", "ter", "sq", "expy", "fwy", "tpke",
+    "plz", "trl", "way",
+}
 
 
 def address_key(street: str, zip_code: str) -> str:
-    """House number + street + ZIP, spelled one way: "780 W. Bel Air Ave Suite B" ~ "780 West Bel Air Avenue".
+    """House number + street + ZIP, spelled one way, so that "780 W. Bel Air Ave Suite B",
+    "780 West Bel Air Avenue" and "780-B W Bel Air" in the same ZIP are one place.
 
+    Units (suite, building, floor), a letter after the house number and a final street type are
+    dropped: listings disagree on them far more often than two programs share a number and a name.
     Empty when the street has no house number (PO boxes, rural routes), which cannot identify a place.
     """
-    words = [_STREET_WORDS.get(word, word) for word in _words(street)]
+    words = [_STREET_WORDS.get(word, word) for word in _words(_HOUSE_NUMBER_SUFFIX_RE.sub(r"\1", street.strip()))]
     for index, word in enumerate(words):
         if word in _UNIT_WORDS:
             words = words[:index]
             break
+    if len(words) > 2 and words[-1] in _STREET_TYPES:
+        words = words[:-1]
     if not zip_code or len(words) < 2 or not words[0][0].isdigit():
         return ""
     return f"{' '.join(words)}|{zip_code}"
+
+
+def name_street_key(name: str, street_key: str, state: str) -> str:
+    """Same name at the same street address in one state, whatever ZIP each listing gives it."""
+    street = street_key.split("|")[0]
+    return f"{name_key(name) if name else ''}|{street}|{state}" if street and state else ""
 
 
 def phone_key(phone: str, zip_code: str) -> str:

@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from locator.models import GeocodedAddress, Provider, SourceFile, SourceRecord
+
+
+class MedicationFilter(admin.SimpleListFilter):
+    title = _("medication")
+    parameter_name = "medication"
+    FIELDS = {
+        "buprenorphine": "offers_buprenorphine",
+        "methadone": "offers_methadone",
+        "naltrexone": "offers_naltrexone",
+    }
+
+    def lookups(self, request, model_admin):
+        return [(name, name.capitalize()) for name in self.FIELDS]
+
+    def queryset(self, request, queryset):
+        field = self.FIELDS.get(self.value() or "")
+        return queryset.filter(**{field: True}) if field else queryset
+
+
+class SourceRecordInline(admin.TabularInline):
+    model = SourceRecord
+    extra = 0
+    can_delete = False
+    fields = ("source", "source_key", "data_date", "file_checksum", "active", "first_seen", "last_seen", "location_precision")
+    readonly_fields = fields
+
+    @admin.display(description=_("date of the data"))
+    def data_date(self, record: SourceRecord):
+        return record.source_file.data_date
+
+    @admin.display(description=_("file SHA-256"))
+    def file_checksum(self, record: SourceRecord) -> str:
+        return f"{record.source_file.file_name} {record.source_file.sha256[:16]}…"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source_file")
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "city", "state", "zip_code", "location_precision", "is_otp", "active", "is_sample")
+    list_filter = ("kind", "state", MedicationFilter, "is_otp", "active", "location_precision", "is_sample")
+    search_fields = ("name", "name2", "city", "zip_code")
+    inlines = [SourceRecordInline]
+    readonly_fields = ("first_seen", "last_seen", "address_key", "phone_key", "name_key")
+
+
+@admin.register(SourceFile)
+class SourceFileAdmin(admin.ModelAdmin):
+    list_display = ("file_name", "source", "data_date", "coverage", "rows_read", "rows_rejected", "imported_at", "is_sample")
+    list_filter = ("source", "is_sample")
+    readonly_fields = [field.name for field in SourceFile._meta.fields]
+
+
+@admin.register(GeocodedAddress)
+class GeocodedAddressAdmin(admin.ModelAdmin):
+    list_display = ("query", "latitude", "longitude", "geocoder", "geocoded_at")
+    search_fields = ("query",)

@@ -1,0 +1,44 @@
+"""Shared test set-up: where the real SAMHSA files are, and the directory imported from them once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from locator.importing.importer import ImportReport, import_files
+from locator.models import Provider, SourceFile, SourceRecord
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+FIXTURES_DIR = PROJECT_DIR / "fixtures"
+SHARED_DATA_DIR = Path(os.environ.get("LOCATOR_DATA_DIR") or PROJECT_DIR.parent / "shared" / "data")
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """../shared/data; tests needing it skip where it is absent, and fail in CI where it must be there."""
+    if not (SHARED_DATA_DIR / "otp_directory_20200704.xls").is_file():
+        message = f"the real SAMHSA files are not in {SHARED_DATA_DIR}"
+        if os.environ.get("LOCATOR_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(f"{message}, and LOCATOR_REQUIRE_SHARED_DATA=1 requires them")
+        pytest.skip(f"{message} (set LOCATOR_DATA_DIR, or LOCATOR_REQUIRE_SHARED_DATA=1 to fail instead)")
+    return SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def shared_directory(django_db_setup, django_db_blocker, shared_data_dir: Path) -> ImportReport:
+    """All of ../shared/data imported once per test session, committed to the test database.
+
+    Session scope makes pytest create it before any test's own transaction, so no test rolls it back.
+    """
+    with django_db_blocker.unblock():
+        return import_files([shared_data_dir])
+
+
+@pytest.fixture
+def empty_directory(db) -> None:
+    """No providers, inside this test's transaction (the session's shared directory returns after it)."""
+    SourceRecord.objects.all().delete()
+    Provider.objects.all().delete()
+    SourceFile.objects.all().delete()

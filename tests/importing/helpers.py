@@ -1,0 +1,17 @@
+from pathlib import Path
+
+from locator.importing.formats import parse_text
+from locator.importing.records import ParsedFile, ProviderRecord, Rejection
+from locator.importing.rows import read_text
+
+
+def parse_path(path: Path) -> tuple[ParsedFile, list[ProviderRecord], list[Rejection]]:
+    parsed = parse_text(read_text(path))
+    items = list(parsed.items)
+    records = [item for item in items if isinstance(item, ProviderRecord)]
+    rejections = [item for item in items if isinstance(item, Rejection)]
+    return parsed, records, rejections
+
+
+def by_name(records: list[ProviderRecord], name: str) -> list[ProviderRecord]:
+    return [record for record in records if record.name == name]
