@@ -7,6 +7,7 @@ coordinates come from that geocoding, not from SAMHSA, so they count as address 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from locator.importing.labels import DIRECTORY_CODES, fields_from_facts
@@ -25,6 +26,7 @@ from locator.importing.rows import build_record, csv_rows
 
 FORMAT = "national-directory"
 COLUMNS = {"Name1", "Address1", "City", "State", "ZIP_Code", "Keys"}
+_INTAKE_RE = re.compile(r"Intakes?:", re.IGNORECASE)
 _ALIASES = {"service_code_info": "Keys", "Zip": "ZIP_Code", "Phone": "Contact"}
 
 
@@ -42,7 +44,7 @@ def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator
             yield item
             continue
         row_number, row = item
-        phone, _, intake_phone = clean_text(row.get("Contact")).partition("Intake:")
+        phone, *intake = _INTAKE_RE.split(clean_text(row.get("Contact")), maxsplit=1)
         codes = tuple(dict.fromkeys(code for code in (clean_text(part) for part in row["Keys"].split("/")) if code))
         facts = {fact for code in codes for fact in DIRECTORY_CODES.get(code, ())}
         yield build_record(
@@ -57,7 +59,7 @@ def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator
             state=row["State"],
             zip_code=row["ZIP_Code"],
             phone=phone,
-            intake_phone=intake_phone,
+            intake_phone=intake[0] if intake else "",
             latitude=row.get("Latitude"),
             longitude=row.get("Longitude"),
             coordinates_precision=Precision.ADDRESS,

@@ -9,7 +9,11 @@ import unicodedata
 
 _SPACE_RE = re.compile(r"\s+")
 _PHONE_DIGITS_RE = re.compile(r"\d")
-_EXTENSION_RE = re.compile(r"(?:ext\.?|extension|x)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_PHONE_RE = re.compile(
+    r"(?<!\d)(?:\+?1[\s.-]*)?\(?(\d{3})\)?[\s.-]*(\d{3})[\s.-]*(\d{4})(?!\d)"
+    r"(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?",
+    re.IGNORECASE,
+)
 
 
 def clean_text(value: object) -> str:
@@ -22,19 +26,16 @@ def clean_text(value: object) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """A US number as 555-555-5555 (with " ext. N" when given); the input unchanged if it is no such number."""
-    text = clean_text(value)
-    if not text:
+    """The first US number in the text as 555-555-5555 (with " ext. N"), or "" when there is none.
+
+    A number we cannot read is dropped rather than shown: a wrong number costs a caller more than none.
+    """
+    match = _PHONE_RE.search(clean_text(value))
+    if match is None:
         return ""
-    extension_match = _EXTENSION_RE.search(text)
-    main = text[: extension_match.start()] if extension_match else text
-    digits = "".join(_PHONE_DIGITS_RE.findall(main))
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) != 10:
-        return text
-    formatted = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    return f"{formatted} ext. {extension_match.group(1)}" if extension_match else formatted
+    area, exchange, line, extension = match.groups()
+    formatted = f"{area}-{exchange}-{line}"
+    return f"{formatted} ext. {extension}" if extension else formatted
 
 
 def normalize_website(value: str) -> str:

@@ -56,7 +56,10 @@ def test_normalize_phone_formats_us_numbers_and_keeps_extensions():
     assert normalize_phone("(410) 273-1030") == "410-273-1030"
     assert normalize_phone("1-800-662-4357") == "800-662-4357"
     assert normalize_phone("434.979.8871 x 204") == "434-979-8871 ext. 204"
-    assert normalize_phone("call the front desk") == "call the front desk"
+    assert normalize_phone("(510)875- 2300x245") == "510-875-2300 ext. 245"
+    assert normalize_phone("(602)258-6797 Intakes: (602)523-9312") == "602-258-6797"
+    assert normalize_phone("call the front desk") == ""
+    assert normalize_phone("555-1234") == ""
     assert normalize_phone("") == ""
 
 

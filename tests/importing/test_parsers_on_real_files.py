@@ -104,6 +104,9 @@ def test_national_directory_codes_decide_medication_and_coordinates_count_as_geo
     assert {"medicaid", "private_insurance", "sliding_fee", "cash"} <= shelby.payment
     assert "Spanish" in shelby.languages
     assert shelby.location_precision == Precision.ADDRESS
+    assert (shelby.phone, shelby.intake_phone) == ("205-216-0200", "")
+    phoenix = next(record for record in records if record.phone == "602-258-6797")
+    assert phoenix.intake_phone == "602-523-9312"  # "(602)258-6797 Intakes: (602)523-9312 (602)258-6797x931"
     [northwest] = by_name(records, "Northwest Alabama Treatment Center")
     assert northwest.offers_methadone and not northwest.offers_buprenorphine and not northwest.offers_naltrexone
     assert all(len(record.zip_code) == 5 for record in records)

@@ -1,0 +1,36 @@
+# Two entry points: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Real SAMHSA exports: LOCATOR_DATA_DIR, else ../shared/data when present; else the sample files.
+DATA_DIR := $(or $(LOCATOR_DATA_DIR),$(wildcard ../shared/data))
+
+.PHONY: run test install migrate import-data bench
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+import-data: migrate
+ifneq ($(DATA_DIR),)
+	$(PY) manage.py import_samhsa $(DATA_DIR)
+else
+	@echo "No SAMHSA data found (set LOCATOR_DATA_DIR): loading the SAMPLE data in fixtures/."
+	$(PY) manage.py import_samhsa --sample fixtures
+endif
+
+run: import-data
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest
+
+bench: migrate
+	$(PY) bench/import_data.py
