@@ -120,4 +120,4 @@ def name_key(name: str) -> str:
 
 def record_key(*parts: str) -> str:
     """A readable stable key from a record's identifying parts, for sources without an id of their own."""
-    return "|".join(" ".join(_words(part)) for part in parts)
+    return "|".join(" ".join(_words(part)) for part in parts).rstrip("|")

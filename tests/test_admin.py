@@ -1,0 +1,33 @@
+import pytest
+
+from locator.importing.importer import import_files
+from locator.models import Provider
+from tests.conftest import FIXTURES_DIR
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("reviewer", "reviewer@example.org", "not-a-real-password")
+    client.force_login(user)
+    return client
+
+
+def test_admin_needs_a_login(client, db):
+    response = client.get("/admin/locator/provider/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_admin_searches_providers_by_zip_and_filters_by_medication(staff_client, empty_directory):
+    import_files([FIXTURES_DIR], is_sample=True)
+    response = staff_client.get("/admin/locator/provider/", {"q": "22903", "medication": "methadone"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [Provider.objects.get(name__startswith="Example Lantern")]
+
+
+def test_admin_provider_page_shows_every_source_with_its_date_and_checksum(staff_client, empty_directory):
+    import_files([FIXTURES_DIR], is_sample=True)
+    lantern = Provider.objects.get(name__startswith="Example Lantern")
+    page = staff_client.get(f"/admin/locator/provider/{lantern.id}/change/").content.decode()
+    assert "FindTreatment.gov locator" in page and "SAMHSA Opioid Treatment Program Directory" in page
+    assert "2025-06-01" in page
+    assert "otp_directory_sample_20250601.csv" in page
