@@ -62,6 +62,7 @@ class SourceReport:
     rejection_samples: list[str] = field(default_factory=list)
     unmapped_labels: Counter[str] = field(default_factory=Counter)
     skipped_older: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 @dataclass
@@ -167,10 +168,12 @@ def load_files(
     data_date: date | None = None,
     report: ImportReport,
     progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
+    log: Callable[[str], None] = lambda line: None,
 ) -> list[LoadedFile]:
     """Parse every file; files in folders that are no SAMHSA format are listed in the report and skipped."""
     loaded = []
     for path, named in progress(list(_data_files(paths))):
+        started = time.monotonic()
         if not named and format_name is None:
             try:
                 head = decode_text(path.read_bytes()[:65_536])
@@ -180,9 +183,15 @@ def load_files(
                 report.not_samhsa_files.append(str(path))
                 continue
         try:
-            loaded.append(load_file(path, format_name=format_name, data_date=data_date))
+            item = load_file(path, format_name=format_name, data_date=data_date)
         except FileFormatError as error:
             raise ImportFailed(f"{path}: {error}") from None
+        report.for_source(item.source).seconds += time.monotonic() - started
+        log(
+            f"read {path.name}: {item.format_name}, {len(item.records) + len(item.rejections)} rows, "
+            f"{len(item.rejections)} rejected, data of {item.data_date or 'unknown date'}"
+        )
+        loaded.append(item)
     return loaded
 
 
@@ -539,17 +548,27 @@ def import_files(
     data_date: date | None = None,
     is_sample: bool = False,
     progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
+    log: Callable[[str], None] = lambda line: None,
 ) -> ImportReport:
-    """Import SAMHSA files and folders into the directory, all or nothing; ImportFailed if nothing was."""
+    """Import SAMHSA files and folders into the directory, all or nothing; ImportFailed if nothing was.
+
+    `progress` wraps the iterations over files (a progress bar); `log` receives a line per file.
+    """
     started = time.monotonic()
     report = ImportReport()
-    loaded = load_files(paths, format_name=format_name, data_date=data_date, report=report, progress=progress)
+    loaded = load_files(
+        paths, format_name=format_name, data_date=data_date, report=report, progress=progress, log=log
+    )
     # Within a source, older snapshots first, so that the newest decides what is still listed.
     loaded.sort(key=lambda item: (item.source, item.data_date or date.min, item.path.name))
     with transaction.atomic():
         importer = _Importer(report, is_sample=is_sample)
         for item in progress(loaded):
+            applied = time.monotonic()
             importer.apply(item)
+            report.for_source(item.source).seconds += time.monotonic() - applied
+            log(f"applied {item.path.name}")
+        log("writing providers")
         importer.finish()
     report.seconds = time.monotonic() - started
     return report

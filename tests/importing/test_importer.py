@@ -196,3 +196,22 @@ def test_import_command_prints_a_report_per_source(empty_directory, capsys):
     output = capsys.readouterr().out
     assert "SAMHSA Opioid Treatment Program Directory: 1 file(s), read 3, created 3, updated 0" in output
     assert "9 new providers" in output
+
+
+def test_import_command_logs_a_plain_line_per_file_when_not_on_a_terminal(empty_directory, capsys):
+    call_command("import_samhsa", str(FIXTURES_DIR / "otp_directory_sample_20250601.csv"))
+    output = capsys.readouterr().out
+    assert "read otp_directory_sample_20250601.csv: otp-directory, 3 rows, 0 rejected, data of 2025-06-01" in output
+    assert "applied otp_directory_sample_20250601.csv" in output
+
+
+def test_a_database_error_is_reported_and_nothing_is_imported(empty_directory, monkeypatch):
+    from django.db import DatabaseError
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(importer.Provider.objects, "bulk_create", refuse)
+    with pytest.raises(CommandError, match="the database refused a write"):
+        call_command("import_samhsa", str(FIXTURES_DIR), stdout=open("/dev/null", "w"))
+    assert directory_state() == ([], [], 0)

@@ -3,6 +3,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from locator.importing.formats import FORMAT_NAMES
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         def progress(items: list) -> object:
             return tqdm(items, unit="file", leave=False) if interactive else items
 
+        def log(line: str) -> None:
+            if not interactive and options["verbosity"] >= 1:
+                self.stdout.write(line)
+
         try:
             report = import_files(
                 options["paths"],
@@ -38,9 +43,12 @@ class Command(BaseCommand):
                 data_date=options["data_date"],
                 is_sample=options["sample"],
                 progress=progress,
+                log=log,
             )
         except ImportFailed as error:
             raise CommandError(f"Nothing was imported. {error}") from None
+        except DatabaseError as error:
+            raise CommandError(f"Nothing was imported: the database refused a write ({error}).") from None
         except KeyboardInterrupt:
             raise CommandError("Interrupted: nothing was imported, the directory is as it was.") from None
         self._print_report(report)
@@ -55,7 +63,8 @@ class Command(BaseCommand):
                 f"created {source_report.created}, updated {source_report.updated}, "
                 f"unchanged {source_report.unchanged}, deactivated {source_report.deactivated}, "
                 f"rejected {source_report.rejected}, linked to other listings {source_report.linked}, "
-                f"approximate location {source_report.approximate}, not located {source_report.not_located}"
+                f"approximate location {source_report.approximate}, not located {source_report.not_located}; "
+                f"{source_report.seconds:.1f} s"
             )
             for sample in source_report.rejection_samples:
                 write(f"  rejected: {sample}")
@@ -63,4 +72,4 @@ class Command(BaseCommand):
                 write(f"  skipped {name}: older than the snapshot already loaded")
             for label, count in source_report.unmapped_labels.most_common(5):
                 write(f"  label not in the mapping table ({count}x): {label}")
-        write(f"{report.providers_created} new providers; took {report.seconds:.1f} s")
+        write(f"{report.providers_created} new providers; took {report.seconds:.1f} s in all, writing providers included")
