@@ -42,11 +42,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "locator",
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,13 +110,58 @@ LOCATOR_GEOCODER_OPTIONS = {
     **({"domain": os.environ["LOCATOR_GEOCODER_DOMAIN"]} if os.environ.get("LOCATOR_GEOCODER_DOMAIN") else {}),
     **({"scheme": os.environ["LOCATOR_GEOCODER_SCHEME"]} if os.environ.get("LOCATOR_GEOCODER_SCHEME") else {}),
 }
+# Whether street addresses typed into a search may be sent to that geocoder (never cached or logged).
+# Leave off unless the geocoder is one you run: a search location is private.
+LOCATOR_GEOCODE_SEARCHES = env_bool("LOCATOR_GEOCODE_SEARCHES", False)
 LOCATOR_GEOCODER_MIN_DELAY_SECONDS = float(os.environ.get("LOCATOR_GEOCODER_MIN_DELAY_SECONDS", "1.0"))
 LOCATOR_GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("LOCATOR_GEOCODER_TIMEOUT_SECONDS", "10"))
+
+# The API is read-only and open: any origin may GET it.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+
+# Anonymous rate limit per client address, e.g. "300/minute"; "off" disables it.
+LOCATOR_API_RATE_LIMIT = os.environ.get("LOCATOR_API_RATE_LIMIT", "300/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": (
+        [] if LOCATOR_API_RATE_LIMIT == "off" else ["rest_framework.throttling.AnonRateThrottle"]
+    ),
+    "DEFAULT_THROTTLE_RATES": {"anon": None if LOCATOR_API_RATE_LIMIT == "off" else LOCATOR_API_RATE_LIMIT},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "locator.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MAT treatment locator API",
+    "DESCRIPTION": (
+        "Providers of medication for opioid use disorder (buprenorphine, methadone, naltrexone) from public "
+        "SAMHSA data, nearest first. Every listing names its SAMHSA source and the date of that data; "
+        "call before you go. Read-only, open, rate-limited per client."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_query_strings": {"()": "locator.logging.DropQueryStrings"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_strings"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # runserver's access log: through the same filter, never with a search's query string.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 import zipcodes
@@ -29,25 +32,89 @@ def _zip_places() -> dict[str, ZipPlace]:
     return places
 
 
+_CITY_PREFIXES = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+def city_key(name: str) -> str:
+    """One spelling of a city name: "St. Louis" ~ "Saint Louis", "Bayamón" ~ "Bayamon"."""
+    folded = "".join(
+        char for char in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(char)
+    )
+    words = re.sub(r"[^a-z0-9]+", " ", folded).split()
+    if words and words[0] in _CITY_PREFIXES:
+        words[0] = _CITY_PREFIXES[words[0]]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    state: str
+    latitude: float
+    longitude: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.state}"
+
+
 @functools.cache
-def _city_centroids() -> dict[tuple[str, str], tuple[float, float]]:
-    """(city folded, state) -> mean of its ZIP centroids, counting the other names a ZIP answers to."""
-    sums: dict[tuple[str, str], list[float]] = {}
+def _cities() -> dict[tuple[str, str], City]:
+    """(city key, state) -> the city at the mean of its ZIP centroids, with the other names ZIPs answer to."""
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    names: dict[tuple[str, str], str] = {}
     for entry in zipcodes.list_all():
         place = _zip_places().get(entry["zip_code"])
         if place is None:
             continue
         for city in {entry["city"], *entry.get("acceptable_cities", [])}:
-            total = sums.setdefault((city.casefold(), place.state), [0.0, 0.0, 0])
-            total[0] += place.latitude
-            total[1] += place.longitude
-            total[2] += 1
-    return {key: (lat_sum / count, lng_sum / count) for key, (lat_sum, lng_sum, count) in sums.items()}
+            key = (city_key(city), place.state)
+            points[key].append((place.latitude, place.longitude))
+            names.setdefault(key, city)
+    return {
+        key: City(
+            names[key],
+            key[1],
+            sum(lat for lat, _ in spots) / len(spots),
+            sum(lng for _, lng in spots) / len(spots),
+        )
+        for key, spots in points.items()
+    }
+
+
+@functools.cache
+def _cities_by_key() -> dict[str, list[City]]:
+    by_key: dict[str, list[City]] = defaultdict(list)
+    for (key, _), city in _cities().items():
+        by_key[key].append(city)
+    return by_key
+
+
+def city(name: str, state: str) -> City | None:
+    return _cities().get((city_key(name), state))
+
+
+def cities_named(name: str) -> list[City]:
+    """Every state's city of that name, by state."""
+    return sorted(_cities_by_key().get(city_key(name), []), key=lambda found: found.label)
+
+
+def city_keys(state: str | None = None) -> list[str]:
+    if state is None:
+        return list(_cities_by_key())
+    return [key for key, city_state in _cities() if city_state == state]
 
 
 def zip_place(zip_code: str) -> ZipPlace | None:
     return _zip_places().get(zip_code)
 
 
-def city_centroid(city: str, state: str) -> tuple[float, float] | None:
-    return _city_centroids().get((" ".join(city.split()).casefold(), state))
+def city_centroid(name: str, state: str) -> tuple[float, float] | None:
+    found = city(name, state)
+    return (found.latitude, found.longitude) if found else None
+
+
+def zip_codes_near(zip_code: str, count: int = 3) -> list[ZipPlace]:
+    """Known ZIPs numerically closest to one that is not known, within its 3-digit area."""
+    same_area = [place for code, place in _zip_places().items() if code[:3] == zip_code[:3]]
+    return sorted(same_area, key=lambda place: abs(int(place.zip_code) - int(zip_code)))[:count]

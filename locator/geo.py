@@ -5,7 +5,9 @@ Latitude comes before longitude everywhere in this project.
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 
 STATE_NAMES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -76,3 +78,60 @@ def is_in_us(latitude: float, longitude: float) -> bool:
     return any(
         south <= latitude <= north and west <= longitude <= east for south, north, west, east in US_BOXES
     )
+
+
+EARTH_RADIUS_MILES = 3958.7613
+MILES_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_MILES / 180
+
+
+def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
+    """The point on the unit sphere: the dot product of two of these is the cosine of their angle."""
+    lat, lng = math.radians(latitude), math.radians(longitude)
+    return (math.cos(lat) * math.cos(lng), math.cos(lat) * math.sin(lng), math.sin(lat))
+
+
+def distance_miles(from_latitude: float, from_longitude: float, to_latitude: float, to_longitude: float) -> float:
+    """Great-circle distance (haversine, stable for short distances)."""
+    lat1, lat2 = math.radians(from_latitude), math.radians(to_latitude)
+    half_dlat = (lat2 - lat1) / 2
+    half_dlng = math.radians(to_longitude - from_longitude) / 2
+    a = math.sin(half_dlat) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(half_dlng) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance_from_dot_miles(dot: float) -> float:
+    return EARTH_RADIUS_MILES * math.acos(max(-1.0, min(1.0, dot)))
+
+
+def min_dot_for_radius(radius_miles: float) -> float:
+    """The smallest dot product of unit vectors within `radius_miles` of each other."""
+    return math.cos(min(math.pi, radius_miles / EARTH_RADIUS_MILES))
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    """Latitude and longitude ranges that contain every point within a radius.
+
+    `longitude_ranges` holds two ranges where the box crosses the antimeridian (Guam, the Aleutians).
+    """
+
+    south: float
+    north: float
+    longitude_ranges: tuple[tuple[float, float], ...]
+
+
+def bounding_box(latitude: float, longitude: float, radius_miles: float) -> BoundingBox:
+    angular = radius_miles / EARTH_RADIUS_MILES
+    south = latitude - math.degrees(angular)
+    north = latitude + math.degrees(angular)
+    if angular >= math.pi or south <= -90 or north >= 90:
+        # The circle reaches a pole: every longitude is in it.
+        return BoundingBox(max(south, -90.0), min(north, 90.0), ((-180.0, 180.0),))
+    # The widest longitude span of a circle on the sphere, at the latitude where it is tangent.
+    half_span = math.degrees(math.asin(min(1.0, math.sin(angular) / math.cos(math.radians(latitude)))))
+    west, east = longitude - half_span, longitude + half_span
+    if west < -180:
+        return BoundingBox(south, north, ((west + 360, 180.0), (-180.0, east)))
+    if east > 180:
+        return BoundingBox(south, north, ((west, 180.0), (-180.0, east - 360)))
+    return BoundingBox(south, north, ((west, east),))

@@ -40,6 +40,11 @@ class Provider(models.Model):
     latitude = models.FloatField(null=True, blank=True, db_index=True)
     longitude = models.FloatField(null=True, blank=True, db_index=True)
     location_precision = models.CharField(max_length=20, choices=PRECISION_CHOICES, blank=True)
+    # The location as a point on the unit sphere, so that SQL ranks by great-circle distance with
+    # arithmetic alone (a dot product), the same on SQLite and PostgreSQL.
+    unit_x = models.FloatField(null=True, blank=True, editable=False)
+    unit_y = models.FloatField(null=True, blank=True, editable=False)
+    unit_z = models.FloatField(null=True, blank=True, editable=False)
 
     offers_buprenorphine = models.BooleanField(default=False)
     offers_methadone = models.BooleanField(default=False)

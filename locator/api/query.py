@@ -1,0 +1,104 @@
+"""The list endpoint's query parameters, validated: every bad value is a 400 that names the parameter."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.http import QueryDict
+from rest_framework import serializers
+
+from locator.importing.labels import PAYMENT_CODES
+from locator.search import KINDS, LANGUAGE_FIELDS, MAX_RADIUS_MILES, MEDICATION_FIELDS, SearchFilters
+
+MAX_PAGE = 10_000
+MAX_PAGE_SIZE = 100
+
+
+class CommaSeparatedChoicesField(serializers.ListField):
+    """`medication=buprenorphine,methadone` or `medication=buprenorphine&medication=methadone`."""
+
+    def __init__(self, *, choices: tuple[str, ...], **kwargs: Any):
+        super().__init__(child=serializers.ChoiceField(choices=choices), max_length=len(choices), **kwargs)
+
+    def get_value(self, dictionary: Any) -> Any:
+        if self.field_name not in dictionary:
+            return serializers.empty
+        values = dictionary.getlist(self.field_name) if isinstance(dictionary, QueryDict) else [dictionary[self.field_name]]
+        return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+class FiniteFloatField(serializers.FloatField):
+    def to_internal_value(self, data: Any) -> float:
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("invalid")
+        return value
+
+
+class ProviderSearchQuery(serializers.Serializer):
+    near = serializers.CharField(
+        required=False, max_length=200, trim_whitespace=True,
+        help_text='Where to search: a ZIP ("74103"), a city ("Tulsa, OK"), an address, or "lat,lng".',
+    )
+    lat = FiniteFloatField(required=False, min_value=-90, max_value=90, help_text="Latitude in decimal degrees.")
+    lng = FiniteFloatField(required=False, min_value=-180, max_value=180, help_text="Longitude in decimal degrees.")
+    radius = FiniteFloatField(
+        required=False, default=25, min_value=0.1, max_value=MAX_RADIUS_MILES, help_text="Radius in miles (default 25)."
+    )
+    medication = CommaSeparatedChoicesField(
+        choices=tuple(MEDICATION_FIELDS), required=False,
+        help_text="Offers any of these medications (comma-separated). Default: any of the three.",
+    )
+    otp = serializers.BooleanField(required=False, default=False, help_text="Only certified opioid treatment programs.")
+    kind = CommaSeparatedChoicesField(choices=KINDS, required=False, help_text="Any of these kinds of provider.")
+    payment = CommaSeparatedChoicesField(
+        choices=PAYMENT_CODES, required=False, help_text="Accepts any of these kinds of payment."
+    )
+    telehealth = serializers.BooleanField(required=False, default=False, help_text="Only providers offering telehealth.")
+    language = serializers.ChoiceField(
+        choices=tuple(LANGUAGE_FIELDS), required=False, help_text="Services in this language (es: Spanish)."
+    )
+    state = serializers.RegexField(
+        r"^[A-Za-z]{2}$", required=False, help_text="Two-letter state or territory code.",
+        error_messages={"invalid": "use a two-letter state code such as OK"},
+    )
+    q = serializers.CharField(required=False, max_length=100, help_text="Part of the provider's name.")
+    page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=MAX_PAGE)
+    page_size = serializers.IntegerField(required=False, default=20, min_value=1, max_value=MAX_PAGE_SIZE)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_point = "lat" in attrs or "lng" in attrs
+        if has_point and not ("lat" in attrs and "lng" in attrs):
+            raise serializers.ValidationError({"lat" if "lat" not in attrs else "lng": "give both lat and lng"})
+        if has_point and attrs.get("near"):
+            raise serializers.ValidationError({"near": "give either near or lat and lng, not both"})
+        if not has_point and not attrs.get("near"):
+            raise serializers.ValidationError({"near": "say where to search: near=<ZIP, city or address>, or lat and lng"})
+        return attrs
+
+    def filters(self) -> SearchFilters:
+        data = self.validated_data
+        return SearchFilters(
+            medications=frozenset(data.get("medication", ())),
+            otp_only=data["otp"],
+            kinds=frozenset(data.get("kind", ())),
+            payments=frozenset(data.get("payment", ())),
+            telehealth=data["telehealth"],
+            language=data.get("language", ""),
+            state=data.get("state", "").upper(),
+            text=data.get("q", ""),
+        )
+
+
+ALLOWED_PARAMETERS = set(ProviderSearchQuery().fields) | {"format"}
+MULTI_VALUED = {"medication", "kind", "payment"}
+
+
+def check_parameter_names(query: QueryDict) -> None:
+    """Unknown or repeated parameters are mistakes a partner wants to hear about, not silently ignore."""
+    for name in query:
+        if name not in ALLOWED_PARAMETERS:
+            raise serializers.ValidationError({name: f"unknown parameter; known: {', '.join(sorted(ALLOWED_PARAMETERS))}"})
+        if name not in MULTI_VALUED and len(query.getlist(name)) > 1:
+            raise serializers.ValidationError({name: "given more than once"})

@@ -1,0 +1,76 @@
+"""GeoJSON and CSV for the list endpoint (`format=geojson`, `format=csv`); errors stay JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = (
+    "id", "name", "name2", "street", "street2", "city", "state", "zip_code", "phone", "intake_phone", "website",
+    "latitude", "longitude", "location_precision", "distance_miles", "within_radius", "kind",
+    "offers_buprenorphine", "offers_methadone", "offers_naltrexone", "is_otp", "otp_certification",
+    "otp_certification_date", "payment", "offers_telehealth", "languages", "sources", "is_sample", "url",
+)
+
+
+def _is_error(data: Any) -> bool:
+    return isinstance(data, dict) and "error" in data
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if _is_error(data) or not isinstance(data, dict) or "results" not in data:
+            return super().render(data, accepted_media_type, renderer_context)
+        features = []
+        for result in data["results"]:
+            properties = {key: value for key, value in result.items() if key not in {"latitude", "longitude"}}
+            has_point = result["latitude"] is not None and result["longitude"] is not None
+            features.append({
+                "type": "Feature",
+                "id": result["id"],
+                # GeoJSON puts longitude first.
+                "geometry": {"type": "Point", "coordinates": [result["longitude"], result["latitude"]]}
+                if has_point else None,
+                "properties": properties,
+            })
+        collection = {
+            "type": "FeatureCollection",
+            "features": features,
+            **{key: data[key] for key in ("count", "next", "previous", "radius_miles", "within_radius", "location")},
+        }
+        return super().render(collection, accepted_media_type, renderer_context)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        value = "; ".join(
+            f"{item['name']} ({item['data_date'] or 'date unknown'})" if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if _is_error(data) or not isinstance(data, dict) or "results" not in data:
+            return JSONRenderer().render(data)
+        output = io.StringIO()
+        writer = csv.writer(output)
+        writer.writerow(CSV_COLUMNS)
+        for result in data["results"]:
+            writer.writerow([_cell(result.get(column)) for column in CSV_COLUMNS])
+        return output.getvalue().encode("utf-8")

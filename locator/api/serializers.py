@@ -1,0 +1,151 @@
+"""How providers look in the API. Read-only shapes; the data comes from the search core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from locator.importing.labels import PAYMENT_CODES
+from locator.models import PAYMENT_FIELDS, Provider, SourceRecord
+
+
+def data_date_text(record: SourceRecord) -> str | None:
+    """The date of a source's data as precisely as it is known: "2020-07-04", or "2017" for a yearly file."""
+    source_file = record.source_file
+    if source_file.data_date is None:
+        return None
+    if source_file.data_date_precision == "year":
+        return str(source_file.data_date.year)
+    return source_file.data_date.isoformat()
+
+
+def current_records(provider: Provider) -> list[SourceRecord]:
+    """The records behind what is shown (uses prefetched records; no query per provider)."""
+    records = list(provider.records.all())
+    return [record for record in records if record.active] or records
+
+
+class SourceSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="Source code, such as otp_directory.")
+    name = serializers.CharField(help_text="The SAMHSA source, by name.")
+    data_date = serializers.CharField(allow_null=True, help_text="Date (or year) of that source's data; null if unknown.")
+    is_sample = serializers.BooleanField(help_text="Fictitious sample data, not real listings.")
+
+
+class ProviderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    name2 = serializers.CharField(help_text="Second name, or the legal name behind a DBA.")
+    street = serializers.CharField()
+    street2 = serializers.CharField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    zip_code = serializers.CharField()
+    phone = serializers.CharField()
+    intake_phone = serializers.CharField()
+    website = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    location_precision = serializers.CharField(
+        help_text="source (SAMHSA's coordinates), address (geocoded), zip_centroid or city_centroid (approximate)."
+    )
+    offers_buprenorphine = serializers.BooleanField()
+    offers_methadone = serializers.BooleanField()
+    offers_naltrexone = serializers.BooleanField()
+    is_otp = serializers.BooleanField(help_text="A certified or provisional opioid treatment program.")
+    otp_certification = serializers.CharField(help_text="certified, provisional, or empty.")
+    otp_certification_date = serializers.DateField(allow_null=True)
+    payment = serializers.SerializerMethodField()
+    offers_telehealth = serializers.BooleanField()
+    languages = serializers.ListField(child=serializers.CharField())
+    is_sample = serializers.BooleanField(help_text="Fictitious sample data, not a real listing.")
+    sources = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, provider: Provider) -> str:
+        path = reverse("api:provider-detail", args=[provider.id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=PAYMENT_CODES)))
+    def get_payment(self, provider: Provider) -> list[str]:
+        return [code for code in PAYMENT_CODES if getattr(provider, PAYMENT_FIELDS[code])]
+
+    @staticmethod
+    def _sources(provider: Provider) -> list[dict[str, Any]]:
+        seen: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for record in current_records(provider):
+            date_text = data_date_text(record)
+            seen.setdefault((record.source, date_text), {
+                "source": record.source,
+                "name": record.get_source_display(),
+                "data_date": date_text,
+                "is_sample": record.source_file.is_sample,
+            })
+        return list(seen.values())
+
+    @extend_schema_field(SourceSerializer(many=True))
+    def get_sources(self, provider: Provider) -> list[dict[str, Any]]:
+        return self._sources(provider)
+
+
+class ProviderMatchSerializer(ProviderSerializer):
+    distance_miles = serializers.FloatField(help_text="Great-circle distance from the searched location.")
+    within_radius = serializers.BooleanField(
+        help_text="False when nothing matched within the radius and these are the nearest anyway."
+    )
+
+
+class LocationSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    precision = serializers.CharField(help_text="coordinates, address, zip_centroid or city_centroid.")
+
+
+class ProviderListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    radius_miles = serializers.FloatField()
+    within_radius = serializers.BooleanField()
+    location = LocationSerializer()
+    results = ProviderMatchSerializer(many=True)
+
+
+class RecordSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    source_name = serializers.CharField(source="get_source_display")
+    source_key = serializers.CharField()
+    data_date = serializers.SerializerMethodField()
+    file_name = serializers.CharField(source="source_file.file_name")
+    file_sha256 = serializers.CharField(source="source_file.sha256")
+    imported_at = serializers.DateTimeField(source="source_file.imported_at")
+    first_seen = serializers.DateTimeField()
+    last_seen = serializers.DateTimeField()
+    active = serializers.BooleanField(help_text="Still listed in the newest snapshot of its source.")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_data_date(self, record: SourceRecord) -> str | None:
+        return data_date_text(record)
+
+
+class ServiceGroupSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    values = serializers.ListField(child=serializers.CharField())
+
+
+class ProviderDetailSerializer(ProviderSerializer):
+    age_groups = serializers.ListField(child=serializers.CharField())
+    special_groups = serializers.ListField(child=serializers.CharField())
+    services = ServiceGroupSerializer(many=True, help_text="SAMHSA's service list, grouped as SAMHSA groups it.")
+    records = RecordSerializer(many=True, source="records.all", help_text="Every source record behind this provider.")
+    first_seen = serializers.DateTimeField()
+    last_seen = serializers.DateTimeField()

@@ -1,0 +1,178 @@
+"""The REST API: a thin skin over locator.search. Validate, call the core, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from locator.api.errors import LocationError
+from locator.api.query import ProviderSearchQuery, check_parameter_names
+from locator.api.renderers import CSVRenderer, GeoJSONRenderer
+from locator.api.serializers import ProviderDetailSerializer, ProviderListSerializer, ProviderMatchSerializer
+from locator.geocoding import LocationNotFound, location_from_coordinates, resolve_location
+from locator.models import Provider, SourceFile
+from locator.search import MEDICATION_FIELDS, provider_search
+
+LIST_MAX_AGE_SECONDS = 300
+DIRECTORY_MAX_AGE_SECONDS = 3600
+
+
+class FormatParameterNegotiation(DefaultContentNegotiation):
+    """An unknown `format` is a bad parameter (400), not a missing page."""
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None):
+        requested = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if requested and requested not in {renderer.format for renderer in renderers}:
+            known = ", ".join(renderer.format for renderer in renderers)
+            raise serializers.ValidationError({"format": f"unknown format {requested!r}; use one of: {known}"})
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+class LocatorAPIView(APIView):
+    content_negotiation_class = FormatParameterNegotiation
+    max_age_seconds = DIRECTORY_MAX_AGE_SECONDS
+    cache_privately = False
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Errors are JSON whatever format was asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200:
+            patch_cache_control(
+                response, max_age=self.max_age_seconds, **({"private": True} if self.cache_privately else {"public": True})
+            )
+        return response
+
+
+@extend_schema(
+    summary="Nearest providers of medication for opioid use disorder",
+    description=(
+        "Active providers offering buprenorphine, methadone or naltrexone, nearest first (then by name). "
+        "When nothing matches within the radius, the nearest matching providers come back anyway, with "
+        "`within_radius` false. Search locations are never logged or stored."
+    ),
+    parameters=[
+        ProviderSearchQuery,
+        OpenApiParameter("format", str, enum=["json", "geojson", "csv"], description="Response format (default json)."),
+    ],
+    responses={200: ProviderListSerializer},
+)
+class ProviderListView(LocatorAPIView):
+    renderer_classes = [JSONRenderer, GeoJSONRenderer, CSVRenderer]
+    max_age_seconds = LIST_MAX_AGE_SECONDS
+    cache_privately = True
+
+    def get(self, request: Request) -> Response:
+        check_parameter_names(request.query_params)
+        query = ProviderSearchQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        try:
+            if "lat" in params:
+                location = location_from_coordinates(params["lat"], params["lng"])
+            else:
+                location = resolve_location(params["near"])
+        except LocationNotFound as error:
+            raise LocationError(error, "lat" if "lat" in params else "near") from None
+        page, page_size = params["page"], params["page_size"]
+        result = provider_search(
+            location=location,
+            radius_miles=params["radius"],
+            filters=query.filters(),
+            offset=(page - 1) * page_size,
+            limit=page_size,
+        )
+        if page > 1 and not result.matches:
+            raise NotFound(f"page {page} is past the last page of {result.count} results")
+        providers = []
+        for match in result.matches:
+            match.provider.distance_miles = match.distance_miles
+            match.provider.within_radius = match.within_radius
+            providers.append(match.provider)
+        url = request.build_absolute_uri()
+        has_next = page * page_size < result.count
+        previous = None
+        if page > 1:
+            previous = replace_query_param(url, "page", page - 1) if page > 2 else remove_query_param(url, "page")
+        return Response({
+            "count": result.count,
+            "next": replace_query_param(url, "page", page + 1) if has_next else None,
+            "previous": previous,
+            "radius_miles": result.radius_miles,
+            "within_radius": result.within_radius,
+            "location": {
+                "label": location.label,
+                "latitude": location.latitude,
+                "longitude": location.longitude,
+                "precision": location.precision.value,
+            },
+            "results": ProviderMatchSerializer(providers, many=True, context={"request": request}).data,
+        })
+
+
+@extend_schema(summary="One provider, with its full service list and provenance", responses={200: ProviderDetailSerializer})
+class ProviderDetailView(LocatorAPIView):
+    def get(self, request: Request, provider_id: int) -> Response:
+        provider = get_object_or_404(
+            Provider.objects.prefetch_related("records__source_file"), id=provider_id, active=True
+        )
+        return Response(ProviderDetailSerializer(provider, context={"request": request}).data)
+
+
+@extend_schema(
+    summary="What the directory holds: sources, the dates of their data, counts",
+    responses={200: inline_serializer("Meta", fields={
+        "sources": serializers.ListField(child=serializers.DictField()),
+        "providers": serializers.IntegerField(),
+        "by_kind": serializers.DictField(child=serializers.IntegerField()),
+        "by_medication": serializers.DictField(child=serializers.IntegerField()),
+        "otp": serializers.IntegerField(),
+    })},
+)
+class MetaView(LocatorAPIView):
+    def get(self, request: Request) -> Response:
+        active = Provider.objects.filter(active=True)
+        offers_mat = Q()
+        for field_name in MEDICATION_FIELDS.values():
+            offers_mat |= Q(**{field_name: True})
+        searchable = active.filter(offers_mat)
+        sources = (
+            SourceFile.objects.values("source")
+            .annotate(newest_data_date=Max("data_date"), files=Count("id"), last_imported_at=Max("imported_at"))
+            .order_by("source")
+        )
+        sample_sources = set(SourceFile.objects.filter(is_sample=True).values_list("source", flat=True))
+        labels = dict(SourceFile._meta.get_field("source").choices)
+        return Response({
+            "sources": [
+                {
+                    "source": row["source"],
+                    "name": labels[row["source"]],
+                    "newest_data_date": row["newest_data_date"],
+                    "files": row["files"],
+                    "last_imported_at": row["last_imported_at"],
+                    "is_sample": row["source"] in sample_sources,
+                }
+                for row in sources
+            ],
+            "providers": searchable.count(),
+            "by_kind": dict(searchable.values_list("kind").annotate(count=Count("id")).order_by("kind")),
+            "by_medication": {name: active.filter(**{field: True}).count() for name, field in MEDICATION_FIELDS.items()},
+            "otp": active.filter(is_otp=True).count(),
+        })

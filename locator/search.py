@@ -1,0 +1,174 @@
+"""The one search core: a location, a radius and filters -> active MAT providers, nearest first.
+
+Three steps, all in the database: a bounding box on the indexed latitude and longitude; the exact
+great-circle test as a dot product of unit vectors (`unit_x`, `unit_y`, `unit_z`), which is plain
+arithmetic on SQLite and PostgreSQL alike; and ranking by that dot product, then name, then id.
+Web pages and the API both call `provider_search`; neither knows any of this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+
+from locator.geo import (
+    EARTH_RADIUS_MILES,
+    bounding_box,
+    distance_from_dot_miles,
+    min_dot_for_radius,
+    normalize_state,
+    unit_vector,
+)
+from locator.geocoding import Location
+from locator.importing.records import Kind
+from locator.models import PAYMENT_FIELDS, Provider
+
+MEDICATION_FIELDS = {
+    "buprenorphine": "offers_buprenorphine",
+    "methadone": "offers_methadone",
+    "naltrexone": "offers_naltrexone",
+}
+LANGUAGE_FIELDS = {"es": "offers_spanish"}
+KINDS = tuple(kind.value for kind in Kind)
+MAX_RADIUS_MILES = 500.0
+NEAREST_WHEN_NONE_WITHIN = 10
+# Half the Earth's circumference: every point is within it.
+_WHOLE_EARTH_MILES = 3.1416 * EARTH_RADIUS_MILES
+
+
+class InvalidSearch(ValueError):
+    """A filter value the search does not know; `field` names the parameter."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a person or a partner asks for. Several values of one filter mean any of them."""
+
+    medications: frozenset[str] = frozenset()
+    otp_only: bool = False
+    kinds: frozenset[str] = frozenset()
+    payments: frozenset[str] = frozenset()
+    telehealth: bool = False
+    language: str = ""
+    state: str = ""
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("medication", self.medications, MEDICATION_FIELDS),
+            ("kind", self.kinds, KINDS),
+            ("payment", self.payments, PAYMENT_FIELDS),
+        )
+        for name, values, known in checks:
+            unknown = sorted(set(values) - set(known))
+            if unknown:
+                raise InvalidSearch(name, f"unknown {name} {', '.join(unknown)}; use one of: {', '.join(known)}")
+        if self.language and self.language not in LANGUAGE_FIELDS:
+            raise InvalidSearch("language", f"unknown language {self.language}; use one of: {', '.join(LANGUAGE_FIELDS)}")
+        if self.state and normalize_state(self.state) != self.state:
+            raise InvalidSearch("state", f"unknown state {self.state}; use a two-letter code such as OK")
+
+
+@dataclass(frozen=True)
+class ProviderMatch:
+    provider: Provider
+    distance_miles: float
+    within_radius: bool
+
+
+@dataclass
+class SearchResult:
+    """One page of matches. When nothing lies within the radius, `matches` are the nearest anyway,
+    `within_radius` is False, and `count` counts those nearest ones."""
+
+    location: Location
+    radius_miles: float
+    count: int
+    within_radius: bool
+    matches: list[ProviderMatch] = field(default_factory=list)
+
+
+def _filter_q(filters: SearchFilters) -> Q:
+    # Only providers known to offer a medication for opioid use disorder are search results; the
+    # directory also holds facilities whose services SAMHSA's file did not say.
+    medications = filters.medications or frozenset(MEDICATION_FIELDS)
+    q = Q(active=True) & _any(MEDICATION_FIELDS[name] for name in sorted(medications))
+    if filters.otp_only:
+        q &= Q(is_otp=True)
+    if filters.kinds:
+        q &= Q(kind__in=sorted(filters.kinds))
+    if filters.payments:
+        q &= _any(PAYMENT_FIELDS[name] for name in sorted(filters.payments))
+    if filters.telehealth:
+        q &= Q(offers_telehealth=True)
+    if filters.language:
+        q &= Q(**{LANGUAGE_FIELDS[filters.language]: True})
+    if filters.state:
+        q &= Q(state=filters.state)
+    if filters.text:
+        q &= Q(name__icontains=filters.text) | Q(name2__icontains=filters.text)
+    return q
+
+
+def _any(field_names) -> Q:
+    q = Q()
+    for name in field_names:
+        q |= Q(**{name: True})
+    return q
+
+
+def _within(location: Location, radius_miles: float, filters: SearchFilters) -> QuerySet[Provider]:
+    """Matching providers within the radius, annotated with `dot` (larger is nearer)."""
+    box = bounding_box(location.latitude, location.longitude, radius_miles)
+    longitudes = Q()
+    for west, east in box.longitude_ranges:
+        longitudes |= Q(longitude__gte=west, longitude__lte=east)
+    x, y, z = unit_vector(location.latitude, location.longitude)
+    return (
+        Provider.objects.filter(_filter_q(filters), longitudes, latitude__gte=box.south, latitude__lte=box.north)
+        .alias(dot=F("unit_x") * x + F("unit_y") * y + F("unit_z") * z)
+        .filter(dot__gte=min_dot_for_radius(radius_miles))
+    )
+
+
+def _page(queryset: QuerySet[Provider], location: Location, offset: int, limit: int, within: bool) -> list[ProviderMatch]:
+    x, y, z = unit_vector(location.latitude, location.longitude)
+    page = queryset.annotate(dot=F("unit_x") * x + F("unit_y") * y + F("unit_z") * z).order_by(
+        "-dot", "name", "id"
+    )[offset : offset + limit]
+    return [
+        ProviderMatch(provider, round(distance_from_dot_miles(provider.dot), 2), within)
+        for provider in page.prefetch_related("records__source_file")
+    ]
+
+
+def provider_search(
+    *, location: Location, radius_miles: float, filters: SearchFilters, offset: int = 0, limit: int = 20
+) -> SearchResult:
+    """Active providers matching `filters` within `radius_miles` of `location`, nearest first.
+
+    A person in withdrawal never gets an empty page: when nothing matches within the radius, the
+    nearest matching providers anywhere come back, marked as outside it.
+    """
+    if not 0 < radius_miles <= MAX_RADIUS_MILES:
+        raise InvalidSearch("radius", f"radius must be more than 0 and at most {MAX_RADIUS_MILES:g} miles")
+    within = _within(location, radius_miles, filters)
+    count = within.count()
+    if count:
+        return SearchResult(location, radius_miles, count, True, _page(within, location, offset, limit, True))
+    # Widen the circle until something matches: a few cheap existence checks, then the nearest few.
+    wider = radius_miles
+    while wider < _WHOLE_EARTH_MILES:
+        wider = min(wider * 4, _WHOLE_EARTH_MILES)
+        nearest = _within(location, wider, filters)
+        if nearest.exists():
+            count = min(nearest.count(), NEAREST_WHEN_NONE_WITHIN)
+            matches = _page(nearest, location, offset, max(0, min(limit, count - offset)), False)
+            return SearchResult(location, radius_miles, count, False, matches)
+    return SearchResult(location, radius_miles, 0, False, [])
