@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import zipcodes
 
+from locator.geo import is_in_us
+
 
 @dataclass(frozen=True)
 class ZipPlace:
@@ -27,6 +29,9 @@ def _zip_places() -> dict[str, ZipPlace]:
         try:
             latitude, longitude = float(entry["lat"]), float(entry["long"])
         except (TypeError, ValueError):
+            continue
+        if not is_in_us(latitude, longitude):
+            # Some PO-box and military ZIPs carry 0,0 in the gazetteer: no centroid is better than that.
             continue
         places[entry["zip_code"]] = ZipPlace(entry["zip_code"], entry["city"], entry["state"], latitude, longitude)
     return places

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from locator.importing.labels import DIRECTORY_CODES, fields_from_facts
-from locator.importing.normalize import clean_text
+from locator.importing.normalize import clean_text, record_key
 from locator.importing.records import (
     Coverage,
     Kind,
@@ -26,6 +26,7 @@ from locator.importing.rows import build_record, csv_rows
 
 FORMAT = "national-directory"
 COLUMNS = {"Name1", "Address1", "City", "State", "ZIP_Code", "Keys"}
+_HOUSE_NUMBER_RE = re.compile(r"^\d+\w*\s")
 _INTAKE_RE = re.compile(r"Intakes?:", re.IGNORECASE)
 _ALIASES = {"service_code_info": "Keys", "Zip": "ZIP_Code", "Phone": "Contact"}
 
@@ -47,14 +48,19 @@ def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator
         phone, *intake = _INTAKE_RE.split(clean_text(row.get("Contact")), maxsplit=1)
         codes = tuple(dict.fromkeys(code for code in (clean_text(part) for part in row["Keys"].split("/")) if code))
         facts = {fact for code in codes for fact in DIRECTORY_CODES.get(code, ())}
+        street, street2 = clean_text(row["Address1"]), _joined(row.get("Address2"), row.get("Address3"))
+        if not _HOUSE_NUMBER_RE.match(street) and _HOUSE_NUMBER_RE.match(clean_text(row.get("Address2"))):
+            # The PDF scrape put a building name first: "Potomac Street Center", "1330 South Potomac Street".
+            street, street2 = clean_text(row.get("Address2")), _joined(row["Address1"], row.get("Address3"))
         yield build_record(
             source=Source.NATIONAL_DIRECTORY,
             row_number=row_number,
             kind=Kind.FACILITY,
             name=row["Name1"],
             name2=_joined(row.get("Name2"), row.get("Name3")),
-            street=row["Address1"],
-            street2=_joined(row.get("Address2"), row.get("Address3")),
+            street=street,
+            street2=street2,
+            key_extra=record_key(row.get("Name2") or ""),
             city=row["City"],
             state=row["State"],
             zip_code=row["ZIP_Code"],

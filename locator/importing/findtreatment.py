@@ -16,7 +16,7 @@ from locator.importing.labels import (
     fields_from_facts,
     locator_label_facts,
 )
-from locator.importing.normalize import clean_text
+from locator.importing.normalize import clean_text, record_key
 from locator.importing.records import (
     Coverage,
     FileFormatError,
@@ -122,6 +122,8 @@ def _csv_records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iter
             source=Source.LOCATOR_FACILITY_LIST,
             row_number=row_number,
             kind=Kind.FACILITY,
+            # One address often lists several programs of one organisation, told apart by name2.
+            key_extra=record_key(row["name2"]),
             name=row["name1"],
             name2=row["name2"],
             street=row["street1"],

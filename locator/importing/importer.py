@@ -24,7 +24,7 @@ from locator import gazetteer
 from locator.geocoding import address_query, cached_locations
 from locator.importing.formats import detect_format, parse_text
 from locator.importing.merge import RecordState, merge_provider, payload_hash, record_payload
-from locator.importing.normalize import address_key, name_key, name_street_key, phone_key
+from locator.importing.normalize import address_key, name_key, name_similarity, name_street_key, phone_key
 from locator.importing.records import (
     Coverage,
     DatePrecision,
@@ -39,6 +39,15 @@ from locator.importing.rows import decode_text
 from locator.models import Provider, SourceFile, SourceRecord
 
 _CHUNK = 500
+# Names this alike (share of words, 0 to 1) are the same program's.
+_ALIKE = 0.5
+LINK_ORDER = (
+    Source.OTP_DIRECTORY,
+    Source.FINDTREATMENT,
+    Source.NATIONAL_DIRECTORY,
+    Source.LOCATOR_FACILITY_LIST,
+    Source.PRACTITIONER_LOCATOR,
+)
 _REJECTION_SAMPLES = 5
 
 
@@ -221,8 +230,12 @@ class _ProviderRef:
     """A provider during the import: one already stored (id), or one to create from its pending records."""
 
     id: int | None
-    name_key: str
+    names: set[str]
     pending: list[RecordState] = field(default_factory=list)
+
+
+def _record_names(record: ProviderRecord) -> set[str]:
+    return {key for key in (name_key(record.name), name_key(record.name2)) if key}
 
 
 class _Importer:
@@ -240,35 +253,26 @@ class _Importer:
         self.new_refs: list[_ProviderRef] = []
         self.otp_directory_changed = False
         rows = Provider.objects.exclude(kind=Kind.PRACTITIONER).values_list(
-            "id", "address_key", "phone_key", "name_key", "state"
+            "id", "address_key", "phone_key", "name", "name2", "state"
         )
-        for provider_id, provider_address_key, provider_phone_key, provider_name_key, state in rows.iterator(
+        for provider_id, provider_address_key, provider_phone_key, name, name2, state in rows.iterator(
             chunk_size=5000
         ):
-            ref = _ProviderRef(provider_id, provider_name_key)
+            ref = _ProviderRef(provider_id, {key for key in (name_key(name), name_key(name2)) if key})
             self.refs_by_id[provider_id] = ref
             self._index(ref, provider_address_key, provider_phone_key, state)
-
-    @staticmethod
-    def _keys(record: ProviderRecord) -> tuple[str, str, str]:
-        street_key = address_key(record.street, record.zip_code)
-        return (
-            street_key,
-            phone_key(record.phone, record.zip_code),
-            name_street_key(record.name, street_key, record.state),
-        )
 
     def _index(self, ref: _ProviderRef, address: str, phone: str, state: str) -> None:
         if address:
             self.by_address[address].append(ref)
-            # The name comes from the ref: what the provider is called is what later listings must match.
-            self.by_name_street[f"{ref.name_key}|{address.split('|')[0]}|{state}"].append(ref)
+            for name in ref.names:
+                self.by_name_street[name_street_key(name, address, state)].append(ref)
         if phone:
             self.by_phone[phone].append(ref)
 
     def _ref(self, provider_id: int) -> _ProviderRef:
         if provider_id not in self.refs_by_id:
-            self.refs_by_id[provider_id] = _ProviderRef(provider_id, "")
+            self.refs_by_id[provider_id] = _ProviderRef(provider_id, set())
         return self.refs_by_id[provider_id]
 
     def existing(self, source: Source) -> dict[str, _Existing]:
@@ -300,10 +304,11 @@ class _Importer:
             elif queries.get(index) in geocoded:
                 latitude, longitude = geocoded[queries[index]]
                 locations.append((latitude, longitude, Precision.ADDRESS.value))
-            elif (place := gazetteer.zip_place(record.zip_code)) is not None:
+            elif (place := gazetteer.zip_place(record.zip_code)) is not None and place.state == record.state:
                 locations.append((place.latitude, place.longitude, Precision.ZIP_CENTROID.value))
                 report.approximate += 1
             elif (centroid := gazetteer.city_centroid(record.city, record.state)) is not None:
+                # Also where the ZIP lies in another state: a typo ("5032" in Iowa) must not move a pin there.
                 locations.append((centroid[0], centroid[1], Precision.CITY_CENTROID.value))
                 report.approximate += 1
             else:
@@ -312,25 +317,41 @@ class _Importer:
         return locations
 
     def _link(self, record: ProviderRecord, claimed: dict[_ProviderRef, set[str]]) -> _ProviderRef | None:
-        """The provider this new record describes too, if another record already names the same place.
+        """The provider this new record describes too, if another listing already names the same place.
 
-        Records of one snapshot at one address are different programs unless their names agree (the
-        locator lists a facility once as SA and once as MH); records of different sources or snapshots
-        at one address, or with one phone number in one ZIP, are the same place.
+        - Same address (or same name and street in the state): the same place, unless several
+          providers share the address and none has a name like this one's (a building of many programs).
+        - Same phone in the same ZIP at another address: the same place only if the names are alike
+          (a central intake number is shared by sites that are not one place).
+        - Within one snapshot, two listings at one address are one place only if their names agree
+          (the locator lists one facility once as SA and once as MH).
         """
         if record.kind == Kind.PRACTITIONER:
             return None
-        record_name = name_key(record.name)
-        record_address, record_phone, record_name_street = self._keys(record)
-        by_address = self.by_address.get(record_address, []) if record_address else []
-        by_phone = self.by_phone.get(record_phone, []) if record_phone else []
-        by_name_street = self.by_name_street.get(record_name_street, []) if record_name_street else []
-        candidates = [
-            (ref.name_key != record_name and record_name not in claimed.get(ref, ()), ref not in by_address, order, ref)
-            for order, ref in enumerate(dict.fromkeys(by_address + by_name_street + by_phone))
-            if ref not in claimed or record_name in claimed[ref]
-        ]
-        return min(candidates, key=lambda candidate: candidate[:3])[3] if candidates else None
+        names = _record_names(record)
+        address = address_key(record.street, record.zip_code)
+        at_address = self.by_address.get(address, []) if address else []
+        for name in names:
+            at_address = at_address + self.by_name_street.get(name_street_key(name, address, record.state), [])
+        phone = phone_key(record.phone, record.zip_code)
+        same_phone = self.by_phone.get(phone, []) if phone else []
+        candidates = []
+        for order, ref in enumerate(dict.fromkeys(at_address + same_phone)):
+            here = ref in at_address
+            if ref in claimed and not (here and names & claimed[ref]):
+                continue
+            similarity = max((name_similarity(mine, theirs) for mine in names for theirs in ref.names), default=0.0)
+            alike = similarity >= _ALIKE
+            if not here and not alike:
+                continue
+            candidates.append((alike, here, ref in same_phone, similarity, -order, ref))
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda candidate: candidate[:5])
+        alike, here, same_number = best[:3]
+        if not alike and not same_number and len(set(at_address)) > 1:
+            return None
+        return best[5]
 
     def _is_older_than_loaded(self, loaded: LoadedFile, states: set[str]) -> bool:
         if loaded.data_date is None:
@@ -381,7 +402,7 @@ class _Importer:
 
         for record in loaded.records:
             if record.source_key in existing:
-                claimed[existing[record.source_key].provider].add(name_key(record.name))
+                claimed[existing[record.source_key].provider].update(_record_names(record))
         for record, (latitude, longitude, precision) in zip(loaded.records, locations):
             seen_keys.add(record.source_key)
             payload = record_payload(record)
@@ -417,14 +438,17 @@ class _Importer:
                 continue
             ref = self._link(record, claimed)
             if ref is None:
-                ref = _ProviderRef(None, name_key(record.name))
+                ref = _ProviderRef(None, _record_names(record))
                 self.new_refs.append(ref)
-                record_address, record_phone, _ = self._keys(record)
-                self._index(ref, record_address, record_phone, record.state)
+                self._index(
+                    ref, address_key(record.street, record.zip_code), phone_key(record.phone, record.zip_code),
+                    record.state,
+                )
             else:
                 report.linked += 1
                 self._mark_dirty(ref)
-            claimed[ref].add(name_key(record.name))
+                ref.names |= _record_names(record)
+            claimed[ref].update(_record_names(record))
             ref.pending.append(state)
             existing[record.source_key] = _Existing(None, ref, content_hash, location, True, record.state, row, state)
             self.pending_records.append(existing[record.source_key])
@@ -559,8 +583,10 @@ def import_files(
     loaded = load_files(
         paths, format_name=format_name, data_date=data_date, report=report, progress=progress, log=log
     )
-    # Within a source, older snapshots first, so that the newest decides what is still listed.
-    loaded.sort(key=lambda item: (item.source, item.data_date or date.min, item.path.name))
+    # Sources in LINK_ORDER, so that the listings that name programs most precisely are there first
+    # for the others to be linked to; within a source, older snapshots first, so that the newest
+    # decides what is still listed.
+    loaded.sort(key=lambda item: (LINK_ORDER.index(item.source), item.data_date or date.min, item.path.name))
     with transaction.atomic():
         importer = _Importer(report, is_sample=is_sample)
         for item in progress(loaded):

@@ -83,6 +83,21 @@ def _merged_services(records: list[RecordState]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
+def _street(record: RecordState) -> str:
+    """House number and street in a state: listings disagree on ZIPs more often than programs move."""
+    key = address_key(record.payload["street"], record.payload["zip_code"] or "00000")
+    return f"{key.split('|')[0]}|{record.payload['state']}" if key else ""
+
+
+def _best_location(ordered: list[RecordState], primary: RecordState) -> RecordState | None:
+    """The most precise coordinates of the address shown: a program that moved keeps its new address's
+    approximate pin rather than a precise pin of where it used to be."""
+    located = [record for record in ordered if record.latitude is not None and record.location_precision]
+    shown_street = _street(primary)
+    same_place = [record for record in located if record is primary or (shown_street and _street(record) == shown_street)]
+    return min(same_place or located, key=lambda record: PRECISION_RANK[Precision(record.location_precision)], default=None)
+
+
 def _otp_and_methadone(
     current: list[RecordState], otp_directory: list[RecordState], otp_directory_date: date | None
 ) -> tuple[bool, bool]:
@@ -118,8 +133,7 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
     current = [record for record in ordered if record.active] or ordered
     otp_directory = [record for record in ordered if record.source == Source.OTP_DIRECTORY]
     current_otp_directory = [record for record in otp_directory if record.active]
-    located = [record for record in ordered if record.latitude is not None and record.location_precision]
-    best_location = min(located, key=lambda record: PRECISION_RANK[Precision(record.location_precision)], default=None)
+    best_location = _best_location(ordered, primary)
 
     if all(record.payload["kind"] == Kind.PRACTITIONER for record in records):
         kind = Kind.PRACTITIONER

@@ -22,7 +22,8 @@ def clean_text(value: object) -> str:
         return ""
     text = html.unescape(str(value)).replace("\xa0", " ")
     text = _SPACE_RE.sub(" ", text).strip()
-    return "" if text.casefold() in {"null", "none", "n/a", "na", "-"} else text
+    # "Na" and "None" stay: they are real surnames.
+    return "" if text.casefold() in {"null", "n/a", "-"} else text
 
 
 def normalize_phone(value: str) -> str:
@@ -62,7 +63,10 @@ _STREET_WORDS = {
     "center": "ctr", "centre": "ctr", "plaza": "plz", "trail": "trl",
 }
 # Everything from one of these words on is a unit inside the building, not the place.
-_UNIT_WORDS = {"ste", "suite", "unit", "apt", "room", "rm", "floor", "fl", "bldg", "building", "dept", "#"}
+_UNIT_WORDS = {
+    "ste", "suite", "suites", "unit", "units", "apt", "room", "rm", "floor", "fl", "flr", "bldg", "building",
+    "dept", "lobby", "#",
+}
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -111,11 +115,21 @@ def phone_key(phone: str, zip_code: str) -> str:
     return f"{digits}|{zip_code}"
 
 
-_NAME_NOISE = {"inc", "llc", "lp", "llp", "pc", "pllc", "corp", "corporation", "co", "the", "of", "dba"}
+_NAME_NOISE = {"inc", "llc", "lp", "llp", "pc", "pllc", "corp", "corporation", "co", "the", "of", "and", "dba"}
 
 
 def name_key(name: str) -> str:
     return " ".join(word for word in _words(name) if word not in _NAME_NOISE and word != "#")
+
+
+def name_similarity(first: str, second: str) -> float:
+    """Share of words two name keys have in common (Jaccard), 0 to 1; "healthcare" is "health care"."""
+    if first and first.replace(" ", "") == second.replace(" ", ""):
+        return 1.0
+    first_words, second_words = set(first.split()), set(second.split())
+    if not first_words or not second_words:
+        return 0.0
+    return len(first_words & second_words) / len(first_words | second_words)
 
 
 def record_key(*parts: str) -> str:

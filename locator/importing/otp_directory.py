@@ -7,6 +7,7 @@ zeros, Windows or Mac encodings). Every row is a certified or provisional OTP.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -20,6 +21,34 @@ FORMAT = "otp-directory"
 COLUMNS = {"Program Name", "Street", "City", "State", "Zip Code", "Phone", "Certification"}
 _ALIASES = {"Zipcode": "Zip Code", "ZIP Code": "Zip Code", "Zip": "Zip Code"}
 _CERTIFICATIONS = {"certified", "provisional"}
+_PLACEHOLDER_DBAS = {"same", "same as above", "n/a", "na", "none", "-"}
+# A DBA made only of these words names no program ("Opioid Treatment Program", "Hospital Based").
+_GENERIC_WORDS = {
+    "otp", "opioid", "opiate", "treatment", "program", "methadone", "clinic", "hospital", "based", "substance",
+    "abuse", "provider", "center", "centre", "services", "outpatient",
+}
+# Words that say a name is an organisation's, not a person's.
+_ORGANISATION_WORDS = _GENERIC_WORDS | {
+    "health", "healthcare", "care", "recovery", "counseling", "medical", "inc", "llc", "corp", "associates",
+    "solutions", "systems", "behavioral", "wellness", "institute", "foundation", "community", "group", "house",
+    "rehabilitation", "addiction", "comprehensive", "medicine", "partners", "network", "unit", "department",
+    "university", "county", "city", "detox", "therapy", "therapeutic", "ltd", "pc", "pllc", "hope", "life",
+}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.casefold()))
+
+
+def display_names(program_name: str, dba: str) -> tuple[str, str]:
+    """(name, second name) of a program: people know it by its "doing business as" name, with the
+    legal name beside it; unless the DBA is a placeholder, generic, or a person's name."""
+    if dba.casefold() in _PLACEHOLDER_DBAS or dba.casefold() == program_name.casefold() or not dba:
+        return program_name, ""
+    dba_words = _words(dba)
+    if dba_words <= _GENERIC_WORDS or (not dba_words & _ORGANISATION_WORDS and _words(program_name) & _ORGANISATION_WORDS):
+        return program_name, dba
+    return dba, program_name
 
 
 def sniff_csv(header: set[str]) -> bool:
@@ -48,14 +77,14 @@ def _records(rows: Iterable[tuple[int, dict[str, str]] | Rejection]) -> Iterator
             continue
         row_number, row = item
         program_name, dba = clean_text(row["Program Name"]), clean_text(row.get("DBA"))
+        name, name2 = display_names(program_name, dba)
         certification = clean_text(row["Certification"]).casefold()
         yield build_record(
             source=Source.OTP_DIRECTORY,
             row_number=row_number,
             kind=Kind.OTP,
-            # People know a program by its "doing business as" name; the legal name stays beside it.
-            name=dba or program_name,
-            name2=program_name if dba and dba != program_name else "",
+            name=name,
+            name2=name2,
             street=row["Street"],
             city=row["City"],
             state=row["State"],

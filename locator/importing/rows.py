@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,13 @@ def _csv_data_rows(reader: Any, header: list[str]) -> Iterator[tuple[int, dict[s
         yield row_number, dict(zip(header, fields))
 
 
+_STREET_ADDRESS_RE = re.compile(
+    r"^\d+\s+.*\b(street|st|avenue|ave|boulevard|blvd|road|rd|drive|dr|court|ct|lane|ln|highway|hwy|parkway|pkwy|way)"
+    r"\.?$",
+    re.IGNORECASE,
+)
+
+
 def _coordinate(value: object) -> float | None:
     text = clean_text(value)
     if not text:
@@ -147,6 +155,8 @@ def build_record(
     name, street, city = clean_text(name), clean_text(street), clean_text(city)
     if not name:
         return Rejection(row_number, "no name")
+    if _STREET_ADDRESS_RE.match(name):
+        return Rejection(row_number, f"the name {name!r} is a street address: columns shifted in the source?")
     state_code = normalize_state(clean_text(state))
     if state_code is None:
         return Rejection(row_number, f"unknown state {clean_text(state)!r}" if clean_text(state) else "no state")

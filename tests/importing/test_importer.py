@@ -47,8 +47,9 @@ def test_sample_fixtures_import_as_sample_data_with_merged_listings(empty_direct
     assert not lantern.offers_buprenorphine  # "pain management or emergency dosing" is not MAT
     counseling = Provider.objects.get(name="Example Counseling Collective (sample)")
     assert not (counseling.offers_buprenorphine or counseling.offers_methadone or counseling.offers_naltrexone)
-    assert report.sources[Source.FINDTREATMENT].linked == 1
-    assert report.sources[Source.OTP_DIRECTORY].linked == 1
+    # The OTP Directory goes first; then Lantern's locator row and Riverbend's MH row each link.
+    assert report.sources[Source.OTP_DIRECTORY].linked == 0
+    assert report.sources[Source.FINDTREATMENT].linked == 2
 
 
 def test_records_without_coordinates_get_the_zip_centroid_marked_approximate(empty_directory):
@@ -215,3 +216,68 @@ def test_a_database_error_is_reported_and_nothing_is_imported(empty_directory, m
     with pytest.raises(CommandError, match="the database refused a write"):
         call_command("import_samhsa", str(FIXTURES_DIR), stdout=open("/dev/null", "w"))
     assert directory_state() == ([], [], 0)
+
+
+def test_listings_at_a_building_of_many_programs_link_only_to_the_one_with_their_name(empty_directory, tmp_path):
+    facility_list = tmp_path / "locator_facility_list.csv"
+    facility_list.write_text(
+        "name1,name2,street1,street2,city,state,zip,zip4,county,latitude,longitude\r\n"
+        "Victory Programs,,170 Morton Street,,Boston,MA,2130,,Suffolk,42.29,-71.11\r\n"
+        "Community Healthcare Inc,,170 Morton Street,,Boston,MA,2130,,Suffolk,42.29,-71.11\r\n"
+        "Pine Street Inn,,170 Morton Street,,Boston,MA,2130,,Suffolk,42.29,-71.11\r\n",
+        encoding="utf-8",
+    )
+    otp = write_otp_csv(tmp_path, "otp_directory_20250101.csv", [
+        "High Point,170 Morton St.,Boston,MA,02130,617-555-0001,Certified",
+        "Community Healthcare Inc,170 Morton St.,Boston,MA,02130,617-555-0002,Certified",
+    ])
+    import_files([facility_list, otp])
+    linked = {
+        provider.name: sorted(provider.records.values_list("source", flat=True))
+        for provider in Provider.objects.all()
+    }
+    assert linked == {
+        "High Point": ["otp_directory"],
+        "Community Healthcare Inc": ["locator_facility_list", "otp_directory"],
+        "Victory Programs": ["locator_facility_list"],
+        "Pine Street Inn": ["locator_facility_list"],
+    }
+
+
+def test_a_shared_intake_phone_does_not_merge_sites_with_other_names_and_addresses(empty_directory, tmp_path):
+    otp = write_otp_csv(tmp_path, "otp_directory_20250101.csv", [
+        "Region Ten Community Services Board,800 Preston Avenue,Charlottesville,VA,22903,434-972-1800,Certified",
+        "Preferred Treatment,1101 Hillcrest Parkway,Dublin,GA,31021,478-274-8426,Certified",
+    ])
+    directory = tmp_path / "national_directory_2017.csv"
+    directory.write_text(
+        "Name1,Name2,Name3,Address1,Address2,Address3,City,State,ZIP_Code,Contact,Note,Keys,ID,Longitude,Latitude,Match Score\r\n"
+        "Region Ten Children and Family Services,,,500 Old Lynchburg Road,,,Charlottesville,VA,22903,(434)972-1800,,METH,1,-78.5,38.0,100\r\n"
+        "Preferred Treatment Center LLC,,,108 Corporate Square Drive,,,Dublin,GA,31021,(478)274-8426,,METH,2,-82.9,32.5,100\r\n",
+        encoding="utf-8",
+    )
+    import_files([otp, directory])
+    assert Provider.objects.get(name="Region Ten Children and Family Services").records.count() == 1
+    preferred = Provider.objects.get(records__source_key__startswith="preferred treatment center")
+    assert sorted(preferred.records.values_list("source", flat=True)) == ["national_directory", "otp_directory"]
+
+
+def test_a_placeholder_generic_or_personal_dba_is_not_the_programs_name(empty_directory, tmp_path):
+    path = tmp_path / "otp_directory_20200704.csv"
+    path.write_text(
+        "Program Name,DBA,Street,City,State,Zipcode,Phone,Certification\r\n"
+        "Acme Health LLC,Same,1 Main St,Tulsa,OK,74103,918-555-0000,Certified\r\n"
+        "City Hospital,Opioid Treatment Program,2 Main St,Tulsa,OK,74103,918-555-0001,Certified\r\n"
+        "Legal Name Inc,Friendly Clinic,3 Main St,Tulsa,OK,74103,918-555-0002,Certified\r\n"
+        "The Women's Treatment Center,DeLicia Holiday-Chatman,4 Main St,Tulsa,OK,74103,918-555-0003,Certified\r\n"
+        "Caritas Central Intake Unit,Substance Abuse Provider,5 Main St,Tulsa,OK,74103,918-555-0004,Certified\r\n",
+        encoding="utf-8",
+    )
+    import_files([path])
+    assert sorted(Provider.objects.values_list("name", "name2")) == [
+        ("Acme Health LLC", ""),
+        ("Caritas Central Intake Unit", "Substance Abuse Provider"),
+        ("City Hospital", "Opioid Treatment Program"),
+        ("Friendly Clinic", "Legal Name Inc"),
+        ("The Women's Treatment Center", "DeLicia Holiday-Chatman"),
+    ]

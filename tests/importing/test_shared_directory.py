@@ -65,7 +65,15 @@ def test_practitioners_are_located_at_their_zip_centre_and_marked_approximate(sh
     assert abbott.offers_buprenorphine and not abbott.is_otp
     assert abbott.records.get().source_file.data_date.isoformat() == "2020-07-04"
     located = Provider.objects.filter(kind="practitioner", latitude__isnull=False).count()
-    assert located >= Provider.objects.filter(kind="practitioner").count() - 10
+    assert located >= Provider.objects.filter(kind="practitioner").count() - 50
+
+
+def test_a_zip_typo_that_points_to_another_state_falls_back_to_the_city(shared_directory, db):
+    # "5032" in Urbandale, Iowa would be 05032, in Vermont; Iowa's files keep leading zeros.
+    piasecki = Provider.objects.get(name="Edmund Piasecki", city="Urbandale")
+    assert (piasecki.state, piasecki.location_precision) == ("IA", "city_centroid")
+    assert 41.5 < piasecki.latitude < 41.7 and -93.8 < piasecki.longitude < -93.6
+    assert not Provider.objects.filter(latitude=0, longitude=0).exists()
 
 
 def test_february_then_july_2020_otp_imports_deactivate_those_that_left_and_add_those_that_came(
