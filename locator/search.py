@@ -162,13 +162,15 @@ def provider_search(
     count = within.count()
     if count:
         return SearchResult(location, radius_miles, count, True, _page(within, location, offset, limit, True))
-    # Widen the circle until something matches: a few cheap existence checks, then the nearest few.
+    # Widen the circle until it holds the nearest few: whatever lies outside a circle is farther than
+    # everything inside it, so those are the nearest anywhere.
     wider = radius_miles
     while wider < _WHOLE_EARTH_MILES:
         wider = min(wider * 4, _WHOLE_EARTH_MILES)
         nearest = _within(location, wider, filters)
-        if nearest.exists():
-            count = min(nearest.count(), NEAREST_WHEN_NONE_WITHIN)
+        found = nearest.count()
+        if found >= NEAREST_WHEN_NONE_WITHIN or (found and wider == _WHOLE_EARTH_MILES):
+            count = min(found, NEAREST_WHEN_NONE_WITHIN)
             matches = _page(nearest, location, offset, max(0, min(limit, count - offset)), False)
             return SearchResult(location, radius_miles, count, False, matches)
     return SearchResult(location, radius_miles, 0, False, [])

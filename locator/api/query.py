@@ -64,8 +64,12 @@ class ProviderSearchQuery(serializers.Serializer):
         error_messages={"invalid": "use a two-letter state code such as OK"},
     )
     q = serializers.CharField(required=False, max_length=100, help_text="Part of the provider's name.")
-    page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=MAX_PAGE)
-    page_size = serializers.IntegerField(required=False, default=20, min_value=1, max_value=MAX_PAGE_SIZE)
+    page = serializers.IntegerField(
+        required=False, default=1, min_value=1, max_value=MAX_PAGE, help_text="Page of results, from 1."
+    )
+    page_size = serializers.IntegerField(
+        required=False, default=20, min_value=1, max_value=MAX_PAGE_SIZE, help_text="Results per page (at most 100)."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_point = "lat" in attrs or "lng" in attrs
