@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from locator.importing.importer import ImportReport, import_files
-from locator.models import Provider, SourceFile, SourceRecord
+from django.db import connection
+
+from locator.models import GeocodedAddress, Provider, SourceFile, SourceRecord
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FIXTURES_DIR = PROJECT_DIR / "fixtures"
@@ -38,7 +40,10 @@ def shared_directory(django_db_setup, django_db_blocker, shared_data_dir: Path) 
 
 @pytest.fixture
 def empty_directory(db) -> None:
-    """No providers, inside this test's transaction (the session's shared directory returns after it)."""
-    SourceRecord.objects.all().delete()
-    Provider.objects.all().delete()
-    SourceFile.objects.all().delete()
+    """No providers, inside this test's transaction (the session's shared directory returns after it).
+
+    Plain DELETEs: the ORM's cascading delete would first load every one of the shared providers.
+    """
+    with connection.cursor() as cursor:
+        for model in (SourceRecord, Provider, SourceFile, GeocodedAddress):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")

@@ -17,7 +17,7 @@ def names(result):
     return [match.provider.name for match in result.matches]
 
 
-def test_results_are_ranked_by_distance_then_name_then_id(db):
+def test_results_are_ranked_by_distance_then_name_then_id(empty_directory):
     make_provider(name="Far", latitude=36.30, longitude=-95.99)
     make_provider(name="Beta", latitude=36.16, longitude=-95.99)
     make_provider(name="Alpha", latitude=36.16, longitude=-95.99)
@@ -29,21 +29,21 @@ def test_results_are_ranked_by_distance_then_name_then_id(db):
     assert distances == sorted(distances) and distances[-1] == pytest.approx(10.1, abs=0.1)
 
 
-def test_the_radius_is_a_circle_not_the_bounding_square(db):
+def test_the_radius_is_a_circle_not_the_bounding_square(empty_directory):
     # 25 miles north-east along the diagonal is inside the square but outside the circle.
     make_provider(name="Corner", latitude=36.154 + 0.3, longitude=-95.9928 + 0.37)
     make_provider(name="Inside", latitude=36.154 + 0.3, longitude=-95.9928)
     assert names(search()) == ["Inside"]
 
 
-def test_inactive_and_non_mat_providers_are_never_results(db):
+def test_inactive_and_non_mat_providers_are_never_results(empty_directory):
     make_provider(name="Closed", latitude=36.16, longitude=-95.99, active=False)
     make_provider(name="Counseling only", latitude=36.16, longitude=-95.99, offers_buprenorphine=False)
     make_provider(name="Open", latitude=36.17, longitude=-95.99)
     assert names(search()) == ["Open"]
 
 
-def test_filters_combine_and_several_values_of_one_filter_mean_any(db):
+def test_filters_combine_and_several_values_of_one_filter_mean_any(empty_directory):
     make_provider(name="Bup Medicaid", latitude=36.16, longitude=-95.99, accepts_medicaid=True)
     make_provider(name="Meth OTP", latitude=36.16, longitude=-95.99, offers_buprenorphine=False,
                   offers_methadone=True, is_otp=True, kind="otp", accepts_medicare=True)
@@ -61,7 +61,7 @@ def test_filters_combine_and_several_values_of_one_filter_mean_any(db):
     assert names(search(filters=SearchFilters(text="spanish"))) == ["Naltrexone Spanish"]
 
 
-def test_when_nothing_is_within_the_radius_the_nearest_come_back_marked_outside_it(db):
+def test_when_nothing_is_within_the_radius_the_nearest_come_back_marked_outside_it(empty_directory):
     make_provider(name="Oklahoma City", latitude=35.47, longitude=-97.52)
     make_provider(name="Dallas", latitude=32.78, longitude=-96.80)
     result = search(radius_miles=10)
@@ -71,12 +71,12 @@ def test_when_nothing_is_within_the_radius_the_nearest_come_back_marked_outside_
     assert result.matches[0].distance_miles == pytest.approx(98, abs=2)
 
 
-def test_an_empty_directory_gives_an_empty_result_not_an_error(db):
+def test_an_empty_directory_gives_an_empty_result_not_an_error(empty_directory):
     result = search()
     assert (result.count, result.matches, result.within_radius) == (0, [], False)
 
 
-def test_search_crosses_the_antimeridian_in_the_aleutians(db):
+def test_search_crosses_the_antimeridian_in_the_aleutians(empty_directory):
     make_provider(name="East of 180", latitude=51.88, longitude=-176.64, state="AK")  # Adak
     make_provider(name="West of 180", latitude=52.94, longitude=173.24, state="AK")  # Attu
     amchitka = location_from_coordinates(51.5, 179.0)
@@ -85,14 +85,14 @@ def test_search_crosses_the_antimeridian_in_the_aleutians(db):
     assert all(match.distance_miles < 400 for match in result.matches)
 
 
-def test_search_works_around_guam(db):
+def test_search_works_around_guam(empty_directory):
     make_provider(name="Hagatna", latitude=13.476, longitude=144.75, state="GU")
     make_provider(name="Saipan", latitude=15.18, longitude=145.75, state="MP")
     result = search(location=location_from_coordinates(13.44, 144.79), radius_miles=25)
     assert names(result) == ["Hagatna"]
 
 
-def test_pages_follow_one_another_without_gaps_or_repeats(db):
+def test_pages_follow_one_another_without_gaps_or_repeats(empty_directory):
     for index in range(7):
         make_provider(name=f"P{index}", latitude=36.16 + index * 0.01, longitude=-95.99)
     first = search(limit=3)

@@ -22,7 +22,7 @@ def fresh_rate_limits():
 
 
 @pytest.fixture
-def tulsa_providers(db):
+def tulsa_providers(empty_directory):
     return [
         make_provider(name="Near Clinic", latitude=36.155, longitude=-95.993, accepts_medicaid=True, phone="918-555-0100"),
         make_provider(name="Methadone Program", latitude=36.20, longitude=-95.99, offers_buprenorphine=False,
