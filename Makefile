@@ -32,5 +32,6 @@ run: import-data
 test: install
 	$(PY) -m pytest
 
-bench: migrate
+bench: install
 	$(PY) bench/import_data.py
+	$(PY) bench/search.py

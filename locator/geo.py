@@ -135,3 +135,40 @@ def bounding_box(latitude: float, longitude: float, radius_miles: float) -> Boun
     if east > 180:
         return BoundingBox(south, north, ((west, 180.0), (-180.0, east - 360)))
     return BoundingBox(south, north, ((west, east),))
+
+
+# A grid of 0.25° cells numbered row by row from the south-west: the rows of cells a bounding box
+# covers are contiguous ranges of cell numbers, so an ordinary index finds the rows near a point
+# without scanning a whole band of latitude across the country.
+GRID_DEGREES = 0.25
+_GRID_COLUMNS = int(360 / GRID_DEGREES)
+_GRID_ROWS = int(180 / GRID_DEGREES)
+
+
+def _grid_row(latitude: float) -> int:
+    return min(_GRID_ROWS - 1, max(0, math.floor((latitude + 90) / GRID_DEGREES)))
+
+
+def _grid_column(longitude: float) -> int:
+    return min(_GRID_COLUMNS - 1, max(0, math.floor((longitude + 180) / GRID_DEGREES)))
+
+
+def grid_cell(latitude: float, longitude: float) -> int:
+    return _grid_row(latitude) * _GRID_COLUMNS + _grid_column(longitude)
+
+
+def grid_cell_ranges(box: BoundingBox, *, most: int = 24) -> list[tuple[int, int]]:
+    """Inclusive ranges of cell numbers that cover the box, adjacent ranges merged; past `most`
+    ranges (a box hundreds of miles tall), the one range from the first cell to the last."""
+    pieces = sorted(
+        (row * _GRID_COLUMNS + _grid_column(west), row * _GRID_COLUMNS + _grid_column(east))
+        for row in range(_grid_row(box.south), _grid_row(box.north) + 1)
+        for west, east in box.longitude_ranges
+    )
+    ranges: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if ranges and ranges[-1][1] + 1 >= start:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], end))
+        else:
+            ranges.append((start, end))
+    return ranges if len(ranges) <= most else [(ranges[0][0], ranges[-1][1])]

@@ -22,6 +22,32 @@ SOURCE_CHOICES = [(source.value, label) for source, label in SOURCE_LABELS.items
 CERTIFICATION_CHOICES = [("certified", _("Certified")), ("provisional", _("Provisional"))]
 
 
+# Provider field for each payment code of locator.importing.labels.PAYMENT_CODES.
+PAYMENT_FIELDS = {
+    "medicaid": "accepts_medicaid",
+    "medicare": "accepts_medicare",
+    "private_insurance": "accepts_private_insurance",
+    "state_plan": "accepts_state_plan",
+    "military": "accepts_military_insurance",
+    "cash": "accepts_cash",
+    "free": "offers_free_care",
+    "sliding_fee": "offers_sliding_fee",
+    "payment_assistance": "offers_payment_assistance",
+    "ihs_tribal": "accepts_ihs_tribal",
+}
+
+# Filters most providers do not match: each has a small index of its own, so that a search for
+# one of them far from any match reads only the matching rows, not the whole directory.
+RARE_FILTER_FIELDS = {
+    "meth": "offers_methadone",
+    "nal": "offers_naltrexone",
+    "otp": "is_otp",
+    "tele": "offers_telehealth",
+    "es": "offers_spanish",
+    **{code: field for code, field in PAYMENT_FIELDS.items()},
+}
+
+
 class Provider(models.Model):
     """One place, or one practitioner, where a person can get MAT; merged from every source that lists it."""
 
@@ -37,14 +63,15 @@ class Provider(models.Model):
     intake_phone = models.CharField(max_length=40, blank=True)
     website = models.CharField(max_length=500, blank=True)
 
-    latitude = models.FloatField(null=True, blank=True, db_index=True)
-    longitude = models.FloatField(null=True, blank=True, db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
     location_precision = models.CharField(max_length=20, choices=PRECISION_CHOICES, blank=True)
     # The location as a point on the unit sphere, so that SQL ranks by great-circle distance with
     # arithmetic alone (a dot product), the same on SQLite and PostgreSQL.
     unit_x = models.FloatField(null=True, blank=True, editable=False)
     unit_y = models.FloatField(null=True, blank=True, editable=False)
     unit_z = models.FloatField(null=True, blank=True, editable=False)
+    grid_cell = models.IntegerField(null=True, blank=True, editable=False, help_text="locator.geo.grid_cell")
 
     offers_buprenorphine = models.BooleanField(default=False)
     offers_methadone = models.BooleanField(default=False)
@@ -80,25 +107,28 @@ class Provider(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["active", "latitude", "longitude"], name="provider_active_lat_lng")]
+        # The search: the grid cells of its bounding box, then everything the ranking reads (the
+        # filters, the unit vector, the name for ties) inside the index, so that counting and ranking
+        # never touch the wide rows.
+        indexes = [
+            models.Index(
+                fields=[
+                    "grid_cell", "active", "offers_buprenorphine", "offers_methadone",
+                    "offers_naltrexone", "is_otp", "kind", "state", "offers_telehealth", "offers_spanish",
+                    "accepts_medicaid", "accepts_medicare", "accepts_private_insurance", "accepts_state_plan",
+                    "accepts_military_insurance", "accepts_cash", "offers_free_care", "offers_sliding_fee",
+                    "offers_payment_assistance", "accepts_ihs_tribal", "unit_x", "unit_y", "unit_z", "name",
+                ],
+                name="provider_search",
+            ),
+            *(
+                models.Index(fields=["grid_cell"], condition=models.Q(**{field: True}), name=f"provider_only_{code}"[:30])
+                for code, field in RARE_FILTER_FIELDS.items()
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city}, {self.state})"
-
-
-# Provider field for each payment code of locator.importing.labels.PAYMENT_CODES.
-PAYMENT_FIELDS = {
-    "medicaid": "accepts_medicaid",
-    "medicare": "accepts_medicare",
-    "private_insurance": "accepts_private_insurance",
-    "state_plan": "accepts_state_plan",
-    "military": "accepts_military_insurance",
-    "cash": "accepts_cash",
-    "free": "offers_free_care",
-    "sliding_fee": "offers_sliding_fee",
-    "payment_assistance": "offers_payment_assistance",
-    "ihs_tribal": "accepts_ihs_tribal",
-}
 
 
 class SourceFile(models.Model):

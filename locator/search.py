@@ -1,6 +1,6 @@
 """The one search core: a location, a radius and filters -> active MAT providers, nearest first.
 
-Three steps, all in the database: a bounding box on the indexed latitude and longitude; the exact
+Three steps, all in the database: a bounding box, as ranges of indexed grid cells; the exact
 great-circle test as a dot product of unit vectors (`unit_x`, `unit_y`, `unit_z`), which is plain
 arithmetic on SQLite and PostgreSQL alike; and ranking by that dot product, then name, then id.
 Web pages and the API both call `provider_search`; neither knows any of this.
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 
 from locator.geo import (
     EARTH_RADIUS_MILES,
     bounding_box,
     distance_from_dot_miles,
+    grid_cell_ranges,
     min_dot_for_radius,
     normalize_state,
     unit_vector,
@@ -23,6 +24,7 @@ from locator.geo import (
 from locator.geocoding import Location
 from locator.importing.records import Kind
 from locator.models import PAYMENT_FIELDS, Provider
+from locator.provenance import attach_source_listings
 
 MEDICATION_FIELDS = {
     "buprenorphine": "offers_buprenorphine",
@@ -31,6 +33,7 @@ MEDICATION_FIELDS = {
 }
 LANGUAGE_FIELDS = {"es": "offers_spanish"}
 KINDS = tuple(kind.value for kind in Kind)
+LIST_DEFERRED_FIELDS = ("services", "age_groups", "special_groups", "address_key", "phone_key", "name_key")
 MAX_RADIUS_MILES = 500.0
 NEAREST_WHEN_NONE_WITHIN = 10
 # Half the Earth's circumference: every point is within it.
@@ -124,27 +127,38 @@ def _any(field_names) -> Q:
 
 
 def _within(location: Location, radius_miles: float, filters: SearchFilters) -> QuerySet[Provider]:
-    """Matching providers within the radius, annotated with `dot` (larger is nearer)."""
-    box = bounding_box(location.latitude, location.longitude, radius_miles)
-    longitudes = Q()
-    for west, east in box.longitude_ranges:
-        longitudes |= Q(longitude__gte=west, longitude__lte=east)
+    """Matching providers within the radius: grid cells of its bounding box, then the exact circle."""
+    cells = Q()
+    for first, last in grid_cell_ranges(bounding_box(location.latitude, location.longitude, radius_miles)):
+        cells |= Q(grid_cell__gte=first, grid_cell__lte=last)
     x, y, z = unit_vector(location.latitude, location.longitude)
     return (
-        Provider.objects.filter(_filter_q(filters), longitudes, latitude__gte=box.south, latitude__lte=box.north)
+        Provider.objects.filter(cells, _filter_q(filters))
         .alias(dot=F("unit_x") * x + F("unit_y") * y + F("unit_z") * z)
         .filter(dot__gte=min_dot_for_radius(radius_miles))
     )
 
 
-def _page(queryset: QuerySet[Provider], location: Location, offset: int, limit: int, within: bool) -> list[ProviderMatch]:
+def _ranked_ids(queryset: QuerySet[Provider], location: Location, offset: int, limit: int) -> list[tuple[int, float, int]]:
+    """(id, dot, total matches) of one page, nearest first: ids only, so that the sort carries no
+    wide rows and the search index alone can answer it."""
     x, y, z = unit_vector(location.latitude, location.longitude)
-    page = queryset.annotate(dot=F("unit_x") * x + F("unit_y") * y + F("unit_z") * z).order_by(
-        "-dot", "name", "id"
-    )[offset : offset + limit]
+    ranked = (
+        queryset.annotate(dot=F("unit_x") * x + F("unit_y") * y + F("unit_z") * z, total=Window(Count("id")))
+        .order_by("-dot", "name", "id")
+        .values_list("id", "dot", "total")
+    )
+    return list(ranked[offset : offset + limit])
+
+
+def _matches(ranked: list[tuple[int, float, int]], within: bool) -> list[ProviderMatch]:
+    # A results list shows sources and their dates, not SAMHSA's full service list.
+    by_id = Provider.objects.defer(*LIST_DEFERRED_FIELDS).in_bulk([provider_id for provider_id, _, _ in ranked])
+    providers = [by_id[provider_id] for provider_id, _, _ in ranked]
+    attach_source_listings(providers)
     return [
-        ProviderMatch(provider, round(distance_from_dot_miles(provider.dot), 2), within)
-        for provider in page.prefetch_related("records__source_file")
+        ProviderMatch(provider, round(distance_from_dot_miles(dot), 2), within)
+        for provider, (_, dot, _) in zip(providers, ranked)
     ]
 
 
@@ -159,18 +173,22 @@ def provider_search(
     if not 0 < radius_miles <= MAX_RADIUS_MILES:
         raise InvalidSearch("radius", f"radius must be more than 0 and at most {MAX_RADIUS_MILES:g} miles")
     within = _within(location, radius_miles, filters)
-    count = within.count()
-    if count:
-        return SearchResult(location, radius_miles, count, True, _page(within, location, offset, limit, True))
-    # Widen the circle until it holds the nearest few: whatever lies outside a circle is farther than
-    # everything inside it, so those are the nearest anywhere.
+    # The count rides along with the page (a window over all matches), saving a second scan.
+    page = _ranked_ids(within, location, offset, limit)
+    if page:
+        return SearchResult(location, radius_miles, page[0][2], True, _matches(page, True))
+    if offset and (count := within.count()):
+        return SearchResult(location, radius_miles, count, True, [])
+    # Nothing within the radius: the nearest few anywhere. Whatever lies outside a circle is farther
+    # than everything inside it, so widen until a circle holds them; each step costs a fraction of
+    # the next, since the ranking reads only the search index.
     wider = radius_miles
     while wider < _WHOLE_EARTH_MILES:
-        wider = min(wider * 4, _WHOLE_EARTH_MILES)
-        nearest = _within(location, wider, filters)
-        found = nearest.count()
-        if found >= NEAREST_WHEN_NONE_WITHIN or (found and wider == _WHOLE_EARTH_MILES):
-            count = min(found, NEAREST_WHEN_NONE_WITHIN)
-            matches = _page(nearest, location, offset, max(0, min(limit, count - offset)), False)
-            return SearchResult(location, radius_miles, count, False, matches)
+        # Past a thousand miles the box spans most of the country: search everywhere at once.
+        wider = wider * 4 if wider * 4 <= 1000 else _WHOLE_EARTH_MILES
+        nearest = _ranked_ids(_within(location, wider, filters), location, 0, NEAREST_WHEN_NONE_WITHIN)
+        if len(nearest) == NEAREST_WHEN_NONE_WITHIN or (nearest and wider == _WHOLE_EARTH_MILES):
+            return SearchResult(
+                location, radius_miles, len(nearest), False, _matches(nearest[offset : offset + limit], False)
+            )
     return SearchResult(location, radius_miles, 0, False, [])

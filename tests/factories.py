@@ -4,7 +4,7 @@ from itertools import count
 
 from django.utils import timezone
 
-from locator.geo import unit_vector
+from locator.geo import grid_cell, unit_vector
 from locator.models import Provider
 
 _numbers = count(1)
@@ -25,5 +25,6 @@ def make_provider(*, latitude: float, longitude: float, **fields) -> Provider:
     }
     x, y, z = unit_vector(latitude, longitude)
     return Provider.objects.create(
-        latitude=latitude, longitude=longitude, unit_x=x, unit_y=y, unit_z=z, **(defaults | fields)
+        latitude=latitude, longitude=longitude, unit_x=x, unit_y=y, unit_z=z,
+        grid_cell=grid_cell(latitude, longitude), **(defaults | fields)
     )

@@ -50,3 +50,25 @@ def test_bounding_box_contains_every_point_on_its_circle_at_every_latitude():
 def test_bounding_box_covers_every_longitude_when_it_reaches_a_pole():
     box = bounding_box(71.0, -156.0, 1500)
     assert box.longitude_ranges == ((-180.0, 180.0),)
+
+
+def test_grid_cell_ranges_cover_every_cell_of_the_box_even_across_the_antimeridian():
+    from locator.geo import grid_cell, grid_cell_ranges
+
+    for latitude, longitude, radius in [(36.15, -95.99, 25), (52.0, 179.9, 100), (13.47, 144.75, 10), (64.0, -150.0, 500)]:
+        box = bounding_box(latitude, longitude, radius)
+        ranges = grid_cell_ranges(box)
+        steps = 40
+        for i in range(steps + 1):
+            point_latitude = box.south + (box.north - box.south) * i / steps
+            for west, east in box.longitude_ranges:
+                for j in range(steps + 1):
+                    cell = grid_cell(point_latitude, west + (east - west) * j / steps)
+                    assert any(first <= cell <= last for first, last in ranges)
+
+
+def test_grid_cell_ranges_stay_few_for_a_small_box_and_become_one_for_a_huge_one():
+    from locator.geo import grid_cell_ranges
+
+    assert len(grid_cell_ranges(bounding_box(36.15, -95.99, 25))) <= 4
+    assert len(grid_cell_ranges(bounding_box(36.15, -95.99, 2000))) == 1

@@ -85,6 +85,13 @@ def test_search_crosses_the_antimeridian_in_the_aleutians(empty_directory):
     assert all(match.distance_miles < 400 for match in result.matches)
 
 
+def test_a_small_search_finds_a_provider_just_across_the_antimeridian(empty_directory):
+    make_provider(name="Across", latitude=52.0, longitude=-179.97, state="AK")
+    result = search(location=location_from_coordinates(52.0, 179.97), radius_miles=10)
+    assert result.within_radius and names(result) == ["Across"]
+    assert result.matches[0].distance_miles == pytest.approx(2.55, abs=0.01)
+
+
 def test_search_works_around_guam(empty_directory):
     make_provider(name="Hagatna", latitude=13.476, longitude=144.75, state="GU")
     make_provider(name="Saipan", latitude=15.18, longitude=145.75, state="MP")

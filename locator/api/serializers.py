@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -11,28 +9,15 @@ from rest_framework import serializers
 
 from locator.importing.labels import PAYMENT_CODES
 from locator.models import PAYMENT_FIELDS, Provider, SourceRecord
-
-
-def data_date_text(record: SourceRecord) -> str | None:
-    """The date of a source's data as precisely as it is known: "2020-07-04", or "2017" for a yearly file."""
-    source_file = record.source_file
-    if source_file.data_date is None:
-        return None
-    if source_file.data_date_precision == "year":
-        return str(source_file.data_date.year)
-    return source_file.data_date.isoformat()
-
-
-def current_records(provider: Provider) -> list[SourceRecord]:
-    """The records behind what is shown (uses prefetched records; no query per provider)."""
-    records = list(provider.records.all())
-    return [record for record in records if record.active] or records
+from locator.provenance import data_date_text
 
 
 class SourceSerializer(serializers.Serializer):
     source = serializers.CharField(help_text="Source code, such as otp_directory.")
     name = serializers.CharField(help_text="The SAMHSA source, by name.")
-    data_date = serializers.CharField(allow_null=True, help_text="Date (or year) of that source's data; null if unknown.")
+    data_date = serializers.CharField(
+        source="data_date_text", allow_null=True, help_text="Date (or year) of that source's data; null if unknown."
+    )
     is_sample = serializers.BooleanField(help_text="Fictitious sample data, not real listings.")
 
 
@@ -65,7 +50,7 @@ class ProviderSerializer(serializers.Serializer):
     offers_telehealth = serializers.BooleanField()
     languages = serializers.ListField(child=serializers.CharField())
     is_sample = serializers.BooleanField(help_text="Fictitious sample data, not a real listing.")
-    sources = serializers.SerializerMethodField()
+    sources = SourceSerializer(many=True, source="source_listings", help_text="Current SAMHSA sources of this listing.")
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, provider: Provider) -> str:
@@ -76,23 +61,6 @@ class ProviderSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=PAYMENT_CODES)))
     def get_payment(self, provider: Provider) -> list[str]:
         return [code for code in PAYMENT_CODES if getattr(provider, PAYMENT_FIELDS[code])]
-
-    @staticmethod
-    def _sources(provider: Provider) -> list[dict[str, Any]]:
-        seen: dict[tuple[str, str | None], dict[str, Any]] = {}
-        for record in current_records(provider):
-            date_text = data_date_text(record)
-            seen.setdefault((record.source, date_text), {
-                "source": record.source,
-                "name": record.get_source_display(),
-                "data_date": date_text,
-                "is_sample": record.source_file.is_sample,
-            })
-        return list(seen.values())
-
-    @extend_schema_field(SourceSerializer(many=True))
-    def get_sources(self, provider: Provider) -> list[dict[str, Any]]:
-        return self._sources(provider)
 
 
 class ProviderMatchSerializer(ProviderSerializer):
@@ -133,7 +101,7 @@ class RecordSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_data_date(self, record: SourceRecord) -> str | None:
-        return data_date_text(record)
+        return data_date_text(record.source_file.data_date, record.source_file.data_date_precision)
 
 
 class ServiceGroupSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from locator.api.renderers import CSVRenderer, GeoJSONRenderer
 from locator.api.serializers import ProviderDetailSerializer, ProviderListSerializer, ProviderMatchSerializer
 from locator.geocoding import LocationNotFound, location_from_coordinates, resolve_location
 from locator.models import Provider, SourceFile
+from locator.provenance import attach_source_listings
 from locator.search import MEDICATION_FIELDS, provider_search
 
 LIST_MAX_AGE_SECONDS = 300
@@ -132,6 +133,7 @@ class ProviderDetailView(LocatorAPIView):
         provider = get_object_or_404(
             Provider.objects.prefetch_related("records__source_file"), id=provider_id, active=True
         )
+        attach_source_listings([provider])
         return Response(ProviderDetailSerializer(provider, context={"request": request}).data)
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -565,6 +565,12 @@ def remerge_providers(provider_ids: Iterable[int], pending_by_id: dict[int, list
     return updated
 
 
+def _refresh_planner_statistics() -> None:
+    """Let the database's query planner see the new directory, so that searches use the right index."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Provider._meta.db_table)}")
+
+
 def import_files(
     paths: Iterable[Path],
     *,
@@ -596,5 +602,6 @@ def import_files(
             log(f"applied {item.path.name}")
         log("writing providers")
         importer.finish()
+    _refresh_planner_statistics()
     report.seconds = time.monotonic() - started
     return report

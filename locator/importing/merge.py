@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from locator.geo import unit_vector
+from locator.geo import grid_cell, unit_vector
 from locator.importing.labels import PAYMENT_CODES
 from locator.importing.normalize import address_key, name_key, phone_key
 from locator.importing.records import PRECISION_RANK, Kind, Precision, ProviderRecord, Source
@@ -167,6 +167,7 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "location_precision": best_location.location_precision if best_location else "",
         **dict(zip(("unit_x", "unit_y", "unit_z"), unit_vector(best_location.latitude, best_location.longitude)
                    if best_location else (None, None, None))),
+        "grid_cell": grid_cell(best_location.latitude, best_location.longitude) if best_location else None,
         "offers_buprenorphine": any(record.payload["offers_buprenorphine"] for record in current),
         "offers_methadone": offers_methadone,
         "offers_naltrexone": any(record.payload["offers_naltrexone"] for record in current),
