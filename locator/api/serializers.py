@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -10,6 +12,13 @@ from rest_framework import serializers
 from locator.importing.labels import PAYMENT_CODES
 from locator.models import PAYMENT_FIELDS, Provider, SourceRecord
 from locator.provenance import data_date_text
+
+
+_PLAIN_FIELDS = (
+    "id", "kind", "name", "name2", "street", "street2", "city", "state", "zip_code", "phone", "intake_phone",
+    "website", "latitude", "longitude", "location_precision", "offers_buprenorphine", "offers_methadone",
+    "offers_naltrexone", "is_otp", "otp_certification", "offers_telehealth", "languages", "is_sample",
+)
 
 
 class SourceSerializer(serializers.Serializer):
@@ -52,6 +61,27 @@ class ProviderSerializer(serializers.Serializer):
     is_sample = serializers.BooleanField(help_text="Fictitious sample data, not a real listing.")
     sources = SourceSerializer(many=True, source="source_listings", help_text="Current SAMHSA sources of this listing.")
 
+    def to_representation(self, provider: Provider) -> dict[str, Any]:
+        """The declared fields in their order, built directly: DRF's generic field-by-field path
+        would cost more than the search itself. A test holds every response to the declared fields."""
+        values = self.values(provider)
+        return {name: values[name] for name in self.fields}
+
+    def values(self, provider: Provider) -> dict[str, Any]:
+        values = {name: getattr(provider, name) for name in _PLAIN_FIELDS}
+        certified = provider.otp_certification_date
+        values.update(
+            url=self.get_url(provider),
+            otp_certification_date=certified.isoformat() if certified else None,
+            payment=self.get_payment(provider),
+            sources=[
+                {"source": listing.source, "name": listing.name, "data_date": listing.data_date_text,
+                 "is_sample": listing.is_sample}
+                for listing in provider.source_listings
+            ],
+        )
+        return values
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, provider: Provider) -> str:
         path = reverse("api:provider-detail", args=[provider.id])
@@ -68,6 +98,11 @@ class ProviderMatchSerializer(ProviderSerializer):
     within_radius = serializers.BooleanField(
         help_text="False when nothing matched within the radius and these are the nearest anyway."
     )
+
+    def values(self, provider: Provider) -> dict[str, Any]:
+        return super().values(provider) | {
+            "distance_miles": provider.distance_miles, "within_radius": provider.within_radius
+        }
 
 
 class LocationSerializer(serializers.Serializer):
@@ -117,3 +152,9 @@ class ProviderDetailSerializer(ProviderSerializer):
     records = RecordSerializer(many=True, source="records.all", help_text="Every source record behind this provider.")
     first_seen = serializers.DateTimeField()
     last_seen = serializers.DateTimeField()
+
+    def values(self, provider: Provider) -> dict[str, Any]:
+        return super().values(provider) | {
+            name: self.fields[name].to_representation(self.fields[name].get_attribute(provider))
+            for name in ("age_groups", "special_groups", "services", "records", "first_seen", "last_seen")
+        }

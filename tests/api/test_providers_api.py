@@ -59,6 +59,17 @@ def test_medication_accepts_a_comma_list_or_repeated_parameters(client, tulsa_pr
     assert comma["count"] == repeated["count"] == 3
 
 
+def test_every_response_has_exactly_the_fields_the_schema_declares(client, empty_directory):
+    from locator.api.serializers import ProviderDetailSerializer, ProviderMatchSerializer
+
+    import_files([FIXTURES_DIR], is_sample=True)
+    body = client.get(LIST, {"near": "22903"}).json()
+    assert body["results"] and all(list(result) == list(ProviderMatchSerializer().fields) for result in body["results"])
+    detail = client.get(body["results"][0]["url"]).json()
+    assert list(detail) == list(ProviderDetailSerializer().fields)
+    assert set(detail["sources"][0]) == {"source", "name", "data_date", "is_sample"}
+
+
 def test_pagination_links_walk_every_result_once(client, tulsa_providers):
     first = client.get(LIST, {"near": "74103", "page_size": 2}).json()
     assert len(first["results"]) == 2 and first["next"]
