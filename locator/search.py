@@ -119,6 +119,11 @@ def _filter_q(filters: SearchFilters) -> Q:
     return q
 
 
+def searchable_providers() -> QuerySet[Provider]:
+    """Every provider a search can return, anywhere."""
+    return Provider.objects.filter(_filter_q(SearchFilters()))
+
+
 def _any(field_names) -> Q:
     q = Q()
     for name in field_names:

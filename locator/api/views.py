@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -23,8 +23,8 @@ from locator.api.renderers import CSVRenderer, GeoJSONRenderer
 from locator.api.serializers import ProviderDetailSerializer, ProviderListSerializer, ProviderMatchSerializer
 from locator.geocoding import LocationNotFound, location_from_coordinates, resolve_location
 from locator.models import Provider, SourceFile
-from locator.provenance import attach_source_listings
-from locator.search import MEDICATION_FIELDS, provider_search
+from locator.provenance import attach_source_listings, data_date_text
+from locator.search import MEDICATION_FIELDS, provider_search, searchable_providers
 
 LIST_MAX_AGE_SECONDS = 300
 DIRECTORY_MAX_AGE_SECONDS = 3600
@@ -150,28 +150,27 @@ class ProviderDetailView(LocatorAPIView):
 class MetaView(LocatorAPIView):
     def get(self, request: Request) -> Response:
         active = Provider.objects.filter(active=True)
-        offers_mat = Q()
-        for field_name in MEDICATION_FIELDS.values():
-            offers_mat |= Q(**{field_name: True})
-        searchable = active.filter(offers_mat)
-        sources = (
-            SourceFile.objects.values("source")
-            .annotate(newest_data_date=Max("data_date"), files=Count("id"), last_imported_at=Max("imported_at"))
-            .order_by("source")
-        )
-        sample_sources = set(SourceFile.objects.filter(is_sample=True).values_list("source", flat=True))
-        labels = dict(SourceFile._meta.get_field("source").choices)
+        searchable = searchable_providers()
+        files = SourceFile.objects.order_by("source", F("data_date").desc(nulls_last=True), "-imported_at")
+        newest: dict[str, SourceFile] = {}
+        for source_file in files:
+            newest.setdefault(source_file.source, source_file)
+        totals = {
+            row["source"]: row
+            for row in SourceFile.objects.values("source").annotate(files=Count("id"), last=Max("imported_at")).order_by()
+        }
+        sample_sources = set(files.filter(is_sample=True).values_list("source", flat=True))
         return Response({
             "sources": [
                 {
-                    "source": row["source"],
-                    "name": labels[row["source"]],
-                    "newest_data_date": row["newest_data_date"],
-                    "files": row["files"],
-                    "last_imported_at": row["last_imported_at"],
-                    "is_sample": row["source"] in sample_sources,
+                    "source": source,
+                    "name": source_file.get_source_display(),
+                    "newest_data_date": data_date_text(source_file.data_date, source_file.data_date_precision),
+                    "files": totals[source]["files"],
+                    "last_imported_at": totals[source]["last"],
+                    "is_sample": source in sample_sources,
                 }
-                for row in sources
+                for source, source_file in newest.items()
             ],
             "providers": searchable.count(),
             "by_kind": dict(searchable.values_list("kind").annotate(count=Count("id")).order_by("kind")),

@@ -209,7 +209,9 @@ def test_meta_lists_sources_with_dates_and_counts(client, empty_directory):
     import_files([FIXTURES_DIR], is_sample=True)
     body = client.get("/api/v1/meta/").json()
     otp = next(source for source in body["sources"] if source["source"] == "otp_directory")
-    assert otp["newest_data_date"] == "2025-06-01" and otp["is_sample"] is True
+    assert otp["newest_data_date"] == "2025-06-01" and otp["is_sample"] is True and otp["files"] == 1
+    directory = next(source for source in body["sources"] if source["source"] == "national_directory")
+    assert directory["newest_data_date"] == "2017"  # a yearly file: the year, not January 1st
     assert body["by_medication"]["methadone"] == 3  # the 2017 clinic is not in the newer OTP Directory
     assert body["by_kind"]["practitioner"] == 2
     assert body["providers"] == sum(body["by_kind"].values())
