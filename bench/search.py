@@ -39,7 +39,9 @@ FILTERS = (
     {"language": "es"},
     {"kind": "practitioner"},
 )
-TARGETS = "targets: API p50 <= 5 ms and p99 <= 25 ms at 70k; at 1M at most 1.5x the 70k figures; core within 3x of the floor"
+TARGETS = (
+    "targets: API p50 <= 5 ms and p99 <= 25 ms at 70k; at 1M at most 1.5x the 70k figures; core within 3x of the floor"
+)
 
 
 def random_queries(count: int, seed: int) -> list[tuple[float, float, int, dict[str, str]]]:
@@ -103,8 +105,18 @@ class BruteForce:
     def __init__(self) -> None:
         from locator.models import PAYMENT_FIELDS, Provider
 
-        fields = ["latitude", "longitude", "offers_buprenorphine", "offers_methadone", "offers_naltrexone", "is_otp",
-                  "offers_telehealth", "offers_spanish", "kind", *PAYMENT_FIELDS.values()]
+        fields = [
+            "latitude",
+            "longitude",
+            "offers_buprenorphine",
+            "offers_methadone",
+            "offers_naltrexone",
+            "is_otp",
+            "offers_telehealth",
+            "offers_spanish",
+            "kind",
+            *PAYMENT_FIELDS.values(),
+        ]
         rows = list(Provider.objects.filter(active=True, latitude__isnull=False).values_list(*fields))
         columns = list(zip(*rows))
         self.arrays = {name: np.array(column) for name, column in zip(fields, columns)}
@@ -127,7 +139,10 @@ class BruteForce:
         if "language" in params:
             mask &= arrays["offers_spanish"]
         lat, lng = np.radians(latitude), np.radians(longitude)
-        a = np.sin((self.latitude - lat) / 2) ** 2 + np.cos(lat) * np.cos(self.latitude) * np.sin((self.longitude - lng) / 2) ** 2
+        a = (
+            np.sin((self.latitude - lat) / 2) ** 2
+            + np.cos(lat) * np.cos(self.latitude) * np.sin((self.longitude - lng) / 2) ** 2
+        )
         distances = 7917.5226 * np.arcsin(np.sqrt(a))
         inside = mask & (distances <= radius)
         candidates = np.flatnonzero(inside)
@@ -189,8 +204,10 @@ def measure(label: str, queries, floor_queries) -> dict[str, tuple[float, float,
         "API request": percentiles_ms(time_api(queries)),
         "NumPy brute-force floor": percentiles_ms(BruteForce().time(floor_queries)),
     }
-    print(f"\n{label}: {Provider.objects.filter(active=True).count():,} active providers, {len(queries):,} queries "
-          f"({len(floor_queries):,} for the floor)")
+    print(
+        f"\n{label}: {Provider.objects.filter(active=True).count():,} active providers, {len(queries):,} queries "
+        f"({len(floor_queries):,} for the floor)"
+    )
     print(f"{'':26} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for name, (p50, p95, p99) in figures.items():
         print(f"{name:26} {p50:>8.2f} {p95:>8.2f} {p99:>8.2f}")

@@ -25,7 +25,16 @@ class SourceRecordInline(admin.TabularInline):
     model = SourceRecord
     extra = 0
     can_delete = False
-    fields = ("source", "source_key", "data_date", "file_checksum", "active", "first_seen", "last_seen", "location_precision")
+    fields = (
+        "source",
+        "source_key",
+        "data_date",
+        "file_checksum",
+        "active",
+        "first_seen",
+        "last_seen",
+        "location_precision",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("date of the data"))
@@ -54,7 +63,16 @@ class ProviderAdmin(admin.ModelAdmin):
 
 @admin.register(SourceFile)
 class SourceFileAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "source", "data_date", "coverage", "rows_read", "rows_rejected", "imported_at", "is_sample")
+    list_display = (
+        "file_name",
+        "source",
+        "data_date",
+        "coverage",
+        "rows_read",
+        "rows_rejected",
+        "imported_at",
+        "is_sample",
+    )
     list_filter = ("source", "is_sample")
     readonly_fields = [field.name for field in SourceFile._meta.fields]
 

@@ -42,9 +42,7 @@ _CITY_PREFIXES = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 
 def city_key(name: str) -> str:
     """One spelling of a city name: "St. Louis" ~ "Saint Louis", "Bayamón" ~ "Bayamon"."""
-    folded = "".join(
-        char for char in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(char)
-    )
+    folded = "".join(char for char in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(char))
     words = re.sub(r"[^a-z0-9]+", " ", folded).split()
     if words and words[0] in _CITY_PREFIXES:
         words[0] = _CITY_PREFIXES[words[0]]

@@ -66,7 +66,9 @@ class OnlineGeocoder:
         )
 
     def locate_uncached(self, query: str) -> tuple[float, float] | None:
-        location = self._geocode(query, country_codes="us") if self.service_name == "nominatim" else self._geocode(query)
+        location = (
+            self._geocode(query, country_codes="us") if self.service_name == "nominatim" else self._geocode(query)
+        )
         return (location.latitude, location.longitude) if location else None
 
     def locate(self, query: str) -> tuple[float, float] | None:
@@ -208,7 +210,9 @@ def _city_location(text: str) -> Location:
     if state is not None:
         found = gazetteer.city(city_name, state)
         if found is None:
-            close = difflib.get_close_matches(gazetteer.city_key(city_name), gazetteer.city_keys(state), n=3, cutoff=0.75)
+            close = difflib.get_close_matches(
+                gazetteer.city_key(city_name), gazetteer.city_keys(state), n=3, cutoff=0.75
+            )
             suggestions = [gazetteer.city(key, state).label for key in close]
             raise LocationNotFound(_("We could not find %(place)s.") % {"place": f"{city_name}, {state}"}, suggestions)
         return Location(found.latitude, found.longitude, found.label, QueryPrecision.CITY_CENTROID)

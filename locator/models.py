@@ -113,16 +113,37 @@ class Provider(models.Model):
         indexes = [
             models.Index(
                 fields=[
-                    "grid_cell", "active", "offers_buprenorphine", "offers_methadone",
-                    "offers_naltrexone", "is_otp", "kind", "state", "offers_telehealth", "offers_spanish",
-                    "accepts_medicaid", "accepts_medicare", "accepts_private_insurance", "accepts_state_plan",
-                    "accepts_military_insurance", "accepts_cash", "offers_free_care", "offers_sliding_fee",
-                    "offers_payment_assistance", "accepts_ihs_tribal", "unit_x", "unit_y", "unit_z", "name",
+                    "grid_cell",
+                    "active",
+                    "offers_buprenorphine",
+                    "offers_methadone",
+                    "offers_naltrexone",
+                    "is_otp",
+                    "kind",
+                    "state",
+                    "offers_telehealth",
+                    "offers_spanish",
+                    "accepts_medicaid",
+                    "accepts_medicare",
+                    "accepts_private_insurance",
+                    "accepts_state_plan",
+                    "accepts_military_insurance",
+                    "accepts_cash",
+                    "offers_free_care",
+                    "offers_sliding_fee",
+                    "offers_payment_assistance",
+                    "accepts_ihs_tribal",
+                    "unit_x",
+                    "unit_y",
+                    "unit_z",
+                    "name",
                 ],
                 name="provider_search",
             ),
             *(
-                models.Index(fields=["grid_cell"], condition=models.Q(**{field: True}), name=f"provider_only_{code}"[:30])
+                models.Index(
+                    fields=["grid_cell"], condition=models.Q(**{field: True}), name=f"provider_only_{code}"[:30]
+                )
                 for code, field in RARE_FILTER_FIELDS.items()
             ),
         ]

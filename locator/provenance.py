@@ -12,7 +12,7 @@ from locator.models import Provider, SourceRecord
 
 
 def data_date_text(data_date: date | None, precision: str) -> str | None:
-    """"2020-07-04", or "2017" where only the year is known; None when the date is unknown."""
+    """ "2020-07-04", or "2017" where only the year is known; None when the date is unknown."""
     if data_date is None:
         return None
     return str(data_date.year) if precision == DatePrecision.YEAR else data_date.isoformat()
@@ -35,10 +35,18 @@ def attach_source_listings(providers: Iterable[Provider]) -> None:
     """Set `source_listings` on each provider: its current sources (all of them if none is current),
     one per source and data date, in one query for all the providers."""
     by_id = {provider.id: provider for provider in providers}
-    rows = SourceRecord.objects.filter(provider_id__in=by_id).values_list(
-        "provider_id", "source", "active", "source_file__data_date", "source_file__data_date_precision",
-        "source_file__is_sample",
-    ).order_by("provider_id", "source", "source_file__data_date")
+    rows = (
+        SourceRecord.objects.filter(provider_id__in=by_id)
+        .values_list(
+            "provider_id",
+            "source",
+            "active",
+            "source_file__data_date",
+            "source_file__data_date_precision",
+            "source_file__is_sample",
+        )
+        .order_by("provider_id", "source", "source_file__data_date")
+    )
     grouped: dict[int, list[tuple]] = defaultdict(list)
     for provider_id, *values in rows:
         grouped[provider_id].append(values)

@@ -73,7 +73,9 @@ class SearchFilters:
             if unknown:
                 raise InvalidSearch(name, f"unknown {name} {', '.join(unknown)}; use one of: {', '.join(known)}")
         if self.language and self.language not in LANGUAGE_FIELDS:
-            raise InvalidSearch("language", f"unknown language {self.language}; use one of: {', '.join(LANGUAGE_FIELDS)}")
+            raise InvalidSearch(
+                "language", f"unknown language {self.language}; use one of: {', '.join(LANGUAGE_FIELDS)}"
+            )
         if self.state and normalize_state(self.state) != self.state:
             raise InvalidSearch("state", f"unknown state {self.state}; use a two-letter code such as OK")
 
@@ -144,7 +146,9 @@ def _within(location: Location, radius_miles: float, filters: SearchFilters) -> 
     )
 
 
-def _ranked_ids(queryset: QuerySet[Provider], location: Location, offset: int, limit: int) -> list[tuple[int, float, int]]:
+def _ranked_ids(
+    queryset: QuerySet[Provider], location: Location, offset: int, limit: int
+) -> list[tuple[int, float, int]]:
     """(id, dot, total matches) of one page, nearest first: ids only, so that the sort carries no
     wide rows and the search index alone can answer it."""
     x, y, z = unit_vector(location.latitude, location.longitude)

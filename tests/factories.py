@@ -25,6 +25,11 @@ def make_provider(*, latitude: float, longitude: float, **fields) -> Provider:
     }
     x, y, z = unit_vector(latitude, longitude)
     return Provider.objects.create(
-        latitude=latitude, longitude=longitude, unit_x=x, unit_y=y, unit_z=z,
-        grid_cell=grid_cell(latitude, longitude), **(defaults | fields)
+        latitude=latitude,
+        longitude=longitude,
+        unit_x=x,
+        unit_y=y,
+        unit_z=z,
+        grid_cell=grid_cell(latitude, longitude),
+        **(defaults | fields),
     )

@@ -12,7 +12,11 @@ def test_distance_between_known_cities():
 
 
 def test_dot_product_distance_matches_haversine_near_and_far():
-    for a, b in [((36.15, -95.99), (36.16, -95.98)), ((13.47, 144.75), (21.3, -157.85)), ((52.9, 173.2), (51.9, -176.6))]:
+    for a, b in [
+        ((36.15, -95.99), (36.16, -95.98)),
+        ((13.47, 144.75), (21.3, -157.85)),
+        ((52.9, 173.2), (51.9, -176.6)),
+    ]:
         dot = sum(p * q for p, q in zip(unit_vector(*a), unit_vector(*b)))
         assert distance_from_dot_miles(dot) == pytest.approx(distance_miles(*a, *b), rel=1e-9, abs=1e-6)
 
@@ -40,7 +44,8 @@ def test_bounding_box_contains_every_point_on_its_circle_at_every_latitude():
                 lat1, lng1 = math.radians(latitude), math.radians(-150.0)
                 lat2 = math.asin(math.sin(lat1) * math.cos(angle) + math.cos(lat1) * math.sin(angle) * math.cos(theta))
                 lng2 = lng1 + math.atan2(
-                    math.sin(theta) * math.sin(angle) * math.cos(lat1), math.cos(angle) - math.sin(lat1) * math.sin(lat2)
+                    math.sin(theta) * math.sin(angle) * math.cos(lat1),
+                    math.cos(angle) - math.sin(lat1) * math.sin(lat2),
                 )
                 point_lat, point_lng = math.degrees(lat2), (math.degrees(lng2) + 540) % 360 - 180
                 assert box.south - 1e-9 <= point_lat <= box.north + 1e-9
@@ -55,7 +60,12 @@ def test_bounding_box_covers_every_longitude_when_it_reaches_a_pole():
 def test_grid_cell_ranges_cover_every_cell_of_the_box_even_across_the_antimeridian():
     from locator.geo import grid_cell, grid_cell_ranges
 
-    for latitude, longitude, radius in [(36.15, -95.99, 25), (52.0, 179.9, 100), (13.47, 144.75, 10), (64.0, -150.0, 500)]:
+    for latitude, longitude, radius in [
+        (36.15, -95.99, 25),
+        (52.0, 179.9, 100),
+        (13.47, 144.75, 10),
+        (64.0, -150.0, 500),
+    ]:
         box = bounding_box(latitude, longitude, radius)
         ranges = grid_cell_ranges(box)
         steps = 40

@@ -44,7 +44,9 @@ def nominatim(settings):
     thread.start()
     settings.LOCATOR_GEOCODER = "nominatim"
     settings.LOCATOR_GEOCODER_OPTIONS = {
-        "user_agent": "mat-locator-tests", "domain": f"127.0.0.1:{server.server_port}", "scheme": "http"
+        "user_agent": "mat-locator-tests",
+        "domain": f"127.0.0.1:{server.server_port}",
+        "scheme": "http",
     }
     settings.LOCATOR_GEOCODER_MIN_DELAY_SECONDS = 0
     yield NominatimReplay

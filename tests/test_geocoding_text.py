@@ -48,7 +48,9 @@ def test_an_unknown_zip_suggests_nearby_ones():
     assert error.value.suggestions and all("OK" in suggestion for suggestion in error.value.suggestions)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "Tulsa, XX", "999,0", "45,-999", "x" * 500, "nowhere-at-all", "\x00", "😀"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "Tulsa, XX", "999,0", "45,-999", "x" * 500, "nowhere-at-all", "\x00", "😀"]
+)
 def test_text_that_is_no_place_is_a_clear_error(text):
     with pytest.raises(LocationNotFound) as error:
         resolve_location(text)

@@ -45,17 +45,37 @@ def test_inactive_and_non_mat_providers_are_never_results(empty_directory):
 
 def test_filters_combine_and_several_values_of_one_filter_mean_any(empty_directory):
     make_provider(name="Bup Medicaid", latitude=36.16, longitude=-95.99, accepts_medicaid=True)
-    make_provider(name="Meth OTP", latitude=36.16, longitude=-95.99, offers_buprenorphine=False,
-                  offers_methadone=True, is_otp=True, kind="otp", accepts_medicare=True)
-    make_provider(name="Naltrexone Spanish", latitude=36.16, longitude=-95.99, offers_buprenorphine=False,
-                  offers_naltrexone=True, offers_spanish=True, offers_telehealth=True, state="AR")
+    make_provider(
+        name="Meth OTP",
+        latitude=36.16,
+        longitude=-95.99,
+        offers_buprenorphine=False,
+        offers_methadone=True,
+        is_otp=True,
+        kind="otp",
+        accepts_medicare=True,
+    )
+    make_provider(
+        name="Naltrexone Spanish",
+        latitude=36.16,
+        longitude=-95.99,
+        offers_buprenorphine=False,
+        offers_naltrexone=True,
+        offers_spanish=True,
+        offers_telehealth=True,
+        state="AR",
+    )
     assert names(search(filters=SearchFilters(medications=frozenset({"methadone"})))) == ["Meth OTP"]
     assert names(search(filters=SearchFilters(medications=frozenset({"methadone", "naltrexone"})))) == [
-        "Meth OTP", "Naltrexone Spanish"
+        "Meth OTP",
+        "Naltrexone Spanish",
     ]
     assert names(search(filters=SearchFilters(otp_only=True))) == ["Meth OTP"]
     assert names(search(filters=SearchFilters(kinds=frozenset({"otp"})))) == ["Meth OTP"]
-    assert names(search(filters=SearchFilters(payments=frozenset({"medicaid", "medicare"})))) == ["Bup Medicaid", "Meth OTP"]
+    assert names(search(filters=SearchFilters(payments=frozenset({"medicaid", "medicare"})))) == [
+        "Bup Medicaid",
+        "Meth OTP",
+    ]
     assert names(search(filters=SearchFilters(telehealth=True, language="es"))) == ["Naltrexone Spanish"]
     assert names(search(filters=SearchFilters(state="AR"))) == ["Naltrexone Spanish"]
     assert names(search(filters=SearchFilters(text="spanish"))) == ["Naltrexone Spanish"]

@@ -24,7 +24,9 @@ class CommaSeparatedChoicesField(serializers.ListField):
     def get_value(self, dictionary: Any) -> Any:
         if self.field_name not in dictionary:
             return serializers.empty
-        values = dictionary.getlist(self.field_name) if isinstance(dictionary, QueryDict) else [dictionary[self.field_name]]
+        values = (
+            dictionary.getlist(self.field_name) if isinstance(dictionary, QueryDict) else [dictionary[self.field_name]]
+        )
         return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
 
 
@@ -38,7 +40,9 @@ class FiniteFloatField(serializers.FloatField):
 
 class ProviderSearchQuery(serializers.Serializer):
     near = serializers.CharField(
-        required=False, max_length=200, trim_whitespace=True,
+        required=False,
+        max_length=200,
+        trim_whitespace=True,
         help_text='Where to search: a ZIP ("74103"), a city ("Tulsa, OK"), an address, or "lat,lng".',
     )
     lat = FiniteFloatField(required=False, min_value=-90, max_value=90, help_text="Latitude in decimal degrees.")
@@ -47,7 +51,8 @@ class ProviderSearchQuery(serializers.Serializer):
         required=False, default=25, min_value=0.1, max_value=MAX_RADIUS_MILES, help_text="Radius in miles (default 25)."
     )
     medication = CommaSeparatedChoicesField(
-        choices=tuple(MEDICATION_FIELDS), required=False,
+        choices=tuple(MEDICATION_FIELDS),
+        required=False,
         help_text="Offers any of these medications (comma-separated). Default: any of the three.",
     )
     otp = serializers.BooleanField(required=False, default=False, help_text="Only certified opioid treatment programs.")
@@ -55,12 +60,16 @@ class ProviderSearchQuery(serializers.Serializer):
     payment = CommaSeparatedChoicesField(
         choices=PAYMENT_CODES, required=False, help_text="Accepts any of these kinds of payment."
     )
-    telehealth = serializers.BooleanField(required=False, default=False, help_text="Only providers offering telehealth.")
+    telehealth = serializers.BooleanField(
+        required=False, default=False, help_text="Only providers offering telehealth."
+    )
     language = serializers.ChoiceField(
         choices=tuple(LANGUAGE_FIELDS), required=False, help_text="Services in this language (es: Spanish)."
     )
     state = serializers.RegexField(
-        r"^[A-Za-z]{2}$", required=False, help_text="Two-letter state or territory code.",
+        r"^[A-Za-z]{2}$",
+        required=False,
+        help_text="Two-letter state or territory code.",
         error_messages={"invalid": "use a two-letter state code such as OK"},
     )
     q = serializers.CharField(required=False, max_length=100, help_text="Part of the provider's name.")
@@ -78,7 +87,9 @@ class ProviderSearchQuery(serializers.Serializer):
         if has_point and attrs.get("near"):
             raise serializers.ValidationError({"near": "give either near or lat and lng, not both"})
         if not has_point and not attrs.get("near"):
-            raise serializers.ValidationError({"near": "say where to search: near=<ZIP, city or address>, or lat and lng"})
+            raise serializers.ValidationError(
+                {"near": "say where to search: near=<ZIP, city or address>, or lat and lng"}
+            )
         return attrs
 
     def filters(self) -> SearchFilters:
@@ -103,6 +114,8 @@ def check_parameter_names(query: QueryDict) -> None:
     """Unknown or repeated parameters are mistakes a partner wants to hear about, not silently ignore."""
     for name in query:
         if name not in ALLOWED_PARAMETERS:
-            raise serializers.ValidationError({name: f"unknown parameter; known: {', '.join(sorted(ALLOWED_PARAMETERS))}"})
+            raise serializers.ValidationError(
+                {name: f"unknown parameter; known: {', '.join(sorted(ALLOWED_PARAMETERS))}"}
+            )
         if name not in MULTI_VALUED and len(query.getlist(name)) > 1:
             raise serializers.ValidationError({name: "given more than once"})

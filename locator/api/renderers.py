@@ -11,10 +11,35 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
-    "id", "name", "name2", "street", "street2", "city", "state", "zip_code", "phone", "intake_phone", "website",
-    "latitude", "longitude", "location_precision", "distance_miles", "within_radius", "kind",
-    "offers_buprenorphine", "offers_methadone", "offers_naltrexone", "is_otp", "otp_certification",
-    "otp_certification_date", "payment", "offers_telehealth", "languages", "sources", "is_sample", "url",
+    "id",
+    "name",
+    "name2",
+    "street",
+    "street2",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+    "intake_phone",
+    "website",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "distance_miles",
+    "within_radius",
+    "kind",
+    "offers_buprenorphine",
+    "offers_methadone",
+    "offers_naltrexone",
+    "is_otp",
+    "otp_certification",
+    "otp_certification_date",
+    "payment",
+    "offers_telehealth",
+    "languages",
+    "sources",
+    "is_sample",
+    "url",
 )
 
 
@@ -33,14 +58,17 @@ class GeoJSONRenderer(JSONRenderer):
         for result in data["results"]:
             properties = {key: value for key, value in result.items() if key not in {"latitude", "longitude"}}
             has_point = result["latitude"] is not None and result["longitude"] is not None
-            features.append({
-                "type": "Feature",
-                "id": result["id"],
-                # GeoJSON puts longitude first.
-                "geometry": {"type": "Point", "coordinates": [result["longitude"], result["latitude"]]}
-                if has_point else None,
-                "properties": properties,
-            })
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": result["id"],
+                    # GeoJSON puts longitude first.
+                    "geometry": {"type": "Point", "coordinates": [result["longitude"], result["latitude"]]}
+                    if has_point
+                    else None,
+                    "properties": properties,
+                }
+            )
         collection = {
             "type": "FeatureCollection",
             "features": features,

@@ -15,9 +15,29 @@ from locator.provenance import data_date_text
 
 
 _PLAIN_FIELDS = (
-    "id", "kind", "name", "name2", "street", "street2", "city", "state", "zip_code", "phone", "intake_phone",
-    "website", "latitude", "longitude", "location_precision", "offers_buprenorphine", "offers_methadone",
-    "offers_naltrexone", "is_otp", "otp_certification", "offers_telehealth", "languages", "is_sample",
+    "id",
+    "kind",
+    "name",
+    "name2",
+    "street",
+    "street2",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+    "intake_phone",
+    "website",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "offers_buprenorphine",
+    "offers_methadone",
+    "offers_naltrexone",
+    "is_otp",
+    "otp_certification",
+    "offers_telehealth",
+    "languages",
+    "is_sample",
 )
 
 
@@ -75,8 +95,12 @@ class ProviderSerializer(serializers.Serializer):
             otp_certification_date=certified.isoformat() if certified else None,
             payment=self.get_payment(provider),
             sources=[
-                {"source": listing.source, "name": listing.name, "data_date": listing.data_date_text,
-                 "is_sample": listing.is_sample}
+                {
+                    "source": listing.source,
+                    "name": listing.name,
+                    "data_date": listing.data_date_text,
+                    "is_sample": listing.is_sample,
+                }
                 for listing in provider.source_listings
             ],
         )
@@ -101,7 +125,8 @@ class ProviderMatchSerializer(ProviderSerializer):
 
     def values(self, provider: Provider) -> dict[str, Any]:
         return super().values(provider) | {
-            "distance_miles": provider.distance_miles, "within_radius": provider.within_radius
+            "distance_miles": provider.distance_miles,
+            "within_radius": provider.within_radius,
         }
 
 

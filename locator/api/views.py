@@ -56,7 +56,9 @@ class LocatorAPIView(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method == "GET" and response.status_code == 200:
             patch_cache_control(
-                response, max_age=self.max_age_seconds, **({"private": True} if self.cache_privately else {"public": True})
+                response,
+                max_age=self.max_age_seconds,
+                **({"private": True} if self.cache_privately else {"public": True}),
             )
         return response
 
@@ -111,23 +113,27 @@ class ProviderListView(LocatorAPIView):
         previous = None
         if page > 1:
             previous = replace_query_param(url, "page", page - 1) if page > 2 else remove_query_param(url, "page")
-        return Response({
-            "count": result.count,
-            "next": replace_query_param(url, "page", page + 1) if has_next else None,
-            "previous": previous,
-            "radius_miles": result.radius_miles,
-            "within_radius": result.within_radius,
-            "location": {
-                "label": location.label,
-                "latitude": location.latitude,
-                "longitude": location.longitude,
-                "precision": location.precision.value,
-            },
-            "results": ProviderMatchSerializer(providers, many=True, context={"request": request}).data,
-        })
+        return Response(
+            {
+                "count": result.count,
+                "next": replace_query_param(url, "page", page + 1) if has_next else None,
+                "previous": previous,
+                "radius_miles": result.radius_miles,
+                "within_radius": result.within_radius,
+                "location": {
+                    "label": location.label,
+                    "latitude": location.latitude,
+                    "longitude": location.longitude,
+                    "precision": location.precision.value,
+                },
+                "results": ProviderMatchSerializer(providers, many=True, context={"request": request}).data,
+            }
+        )
 
 
-@extend_schema(summary="One provider, with its full service list and provenance", responses={200: ProviderDetailSerializer})
+@extend_schema(
+    summary="One provider, with its full service list and provenance", responses={200: ProviderDetailSerializer}
+)
 class ProviderDetailView(LocatorAPIView):
     def get(self, request: Request, provider_id: int) -> Response:
         provider = get_object_or_404(
@@ -139,13 +145,18 @@ class ProviderDetailView(LocatorAPIView):
 
 @extend_schema(
     summary="What the directory holds: sources, the dates of their data, counts",
-    responses={200: inline_serializer("Meta", fields={
-        "sources": serializers.ListField(child=serializers.DictField()),
-        "providers": serializers.IntegerField(),
-        "by_kind": serializers.DictField(child=serializers.IntegerField()),
-        "by_medication": serializers.DictField(child=serializers.IntegerField()),
-        "otp": serializers.IntegerField(),
-    })},
+    responses={
+        200: inline_serializer(
+            "Meta",
+            fields={
+                "sources": serializers.ListField(child=serializers.DictField()),
+                "providers": serializers.IntegerField(),
+                "by_kind": serializers.DictField(child=serializers.IntegerField()),
+                "by_medication": serializers.DictField(child=serializers.IntegerField()),
+                "otp": serializers.IntegerField(),
+            },
+        )
+    },
 )
 class MetaView(LocatorAPIView):
     def get(self, request: Request) -> Response:
@@ -157,23 +168,29 @@ class MetaView(LocatorAPIView):
             newest.setdefault(source_file.source, source_file)
         totals = {
             row["source"]: row
-            for row in SourceFile.objects.values("source").annotate(files=Count("id"), last=Max("imported_at")).order_by()
+            for row in SourceFile.objects.values("source")
+            .annotate(files=Count("id"), last=Max("imported_at"))
+            .order_by()
         }
         sample_sources = set(files.filter(is_sample=True).values_list("source", flat=True))
-        return Response({
-            "sources": [
-                {
-                    "source": source,
-                    "name": source_file.get_source_display(),
-                    "newest_data_date": data_date_text(source_file.data_date, source_file.data_date_precision),
-                    "files": totals[source]["files"],
-                    "last_imported_at": totals[source]["last"],
-                    "is_sample": source in sample_sources,
-                }
-                for source, source_file in newest.items()
-            ],
-            "providers": searchable.count(),
-            "by_kind": dict(searchable.values_list("kind").annotate(count=Count("id")).order_by("kind")),
-            "by_medication": {name: active.filter(**{field: True}).count() for name, field in MEDICATION_FIELDS.items()},
-            "otp": active.filter(is_otp=True).count(),
-        })
+        return Response(
+            {
+                "sources": [
+                    {
+                        "source": source,
+                        "name": source_file.get_source_display(),
+                        "newest_data_date": data_date_text(source_file.data_date, source_file.data_date_precision),
+                        "files": totals[source]["files"],
+                        "last_imported_at": totals[source]["last"],
+                        "is_sample": source in sample_sources,
+                    }
+                    for source, source_file in newest.items()
+                ],
+                "providers": searchable.count(),
+                "by_kind": dict(searchable.values_list("kind").annotate(count=Count("id")).order_by("kind")),
+                "by_medication": {
+                    name: active.filter(**{field: True}).count() for name, field in MEDICATION_FIELDS.items()
+                },
+                "otp": active.filter(is_otp=True).count(),
+            }
+        )

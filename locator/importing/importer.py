@@ -12,7 +12,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -255,9 +255,7 @@ class _Importer:
         rows = Provider.objects.exclude(kind=Kind.PRACTITIONER).values_list(
             "id", "address_key", "phone_key", "name", "name2", "state"
         )
-        for provider_id, provider_address_key, provider_phone_key, name, name2, state in rows.iterator(
-            chunk_size=5000
-        ):
+        for provider_id, provider_address_key, provider_phone_key, name, name2, state in rows.iterator(chunk_size=5000):
             ref = _ProviderRef(provider_id, {key for key in (name_key(name), name_key(name2)) if key})
             self.refs_by_id[provider_id] = ref
             self._index(ref, provider_address_key, provider_phone_key, state)
@@ -278,8 +276,15 @@ class _Importer:
     def existing(self, source: Source) -> dict[str, _Existing]:
         if source not in self.existing_by_source:
             rows = SourceRecord.objects.filter(source=source).values_list(
-                "id", "source_key", "provider_id", "content_hash", "latitude", "longitude",
-                "location_precision", "active", "payload__state",
+                "id",
+                "source_key",
+                "provider_id",
+                "content_hash",
+                "latitude",
+                "longitude",
+                "location_precision",
+                "active",
+                "payload__state",
             )
             self.existing_by_source[source] = {
                 key: _Existing(record_id, self._ref(provider_id), content, (lat, lng, precision), active, state)
@@ -289,7 +294,9 @@ class _Importer:
             }
         return self.existing_by_source[source]
 
-    def _locate(self, records: list[ProviderRecord], report: SourceReport) -> list[tuple[float | None, float | None, str]]:
+    def _locate(
+        self, records: list[ProviderRecord], report: SourceReport
+    ) -> list[tuple[float | None, float | None, str]]:
         """Coordinates for every record: SAMHSA's, else a geocoded address, else ZIP or city centre."""
         queries = {
             index: address_query(record.street, record.city, record.state, record.zip_code)
@@ -410,13 +417,29 @@ class _Importer:
             location = (latitude, longitude, precision)
             old = existing.get(record.source_key)
             row = SourceRecord(
-                source=loaded.source, source_key=record.source_key, source_file=source_file,
-                row_number=record.row_number, content_hash=content_hash, payload=payload, latitude=latitude,
-                longitude=longitude, location_precision=precision, active=True, first_seen=self.now,
+                source=loaded.source,
+                source_key=record.source_key,
+                source_file=source_file,
+                row_number=record.row_number,
+                content_hash=content_hash,
+                payload=payload,
+                latitude=latitude,
+                longitude=longitude,
+                location_precision=precision,
+                active=True,
+                first_seen=self.now,
                 last_seen=self.now,
             )
             state = RecordState(
-                loaded.source, payload, loaded.data_date, True, latitude, longitude, precision, self.now, self.now,
+                loaded.source,
+                payload,
+                loaded.data_date,
+                True,
+                latitude,
+                longitude,
+                precision,
+                self.now,
+                self.now,
                 self.is_sample,
             )
             if old is not None:
@@ -441,7 +464,9 @@ class _Importer:
                 ref = _ProviderRef(None, _record_names(record))
                 self.new_refs.append(ref)
                 self._index(
-                    ref, address_key(record.street, record.zip_code), phone_key(record.phone, record.zip_code),
+                    ref,
+                    address_key(record.street, record.zip_code),
+                    phone_key(record.phone, record.zip_code),
                     record.state,
                 )
             else:
@@ -456,8 +481,17 @@ class _Importer:
 
         SourceRecord.objects.bulk_update(
             changed,
-            ["source_file", "row_number", "content_hash", "payload", "latitude", "longitude", "location_precision",
-             "active", "last_seen"],
+            [
+                "source_file",
+                "row_number",
+                "content_hash",
+                "payload",
+                "latitude",
+                "longitude",
+                "location_precision",
+                "active",
+                "last_seen",
+            ],
             batch_size=_CHUNK,
         )
         self._touch(unchanged_ids, source_file)
@@ -544,8 +578,17 @@ def remerge_providers(provider_ids: Iterable[int], pending_by_id: dict[int, list
         chunk = ids[start : start + _CHUNK]
         states: dict[int, list[RecordState]] = defaultdict(list)
         rows = SourceRecord.objects.filter(provider_id__in=chunk).values_list(
-            "provider_id", "source", "payload", "source_file__data_date", "active", "latitude", "longitude",
-            "location_precision", "first_seen", "last_seen", "source_file__is_sample",
+            "provider_id",
+            "source",
+            "payload",
+            "source_file__data_date",
+            "active",
+            "latitude",
+            "longitude",
+            "location_precision",
+            "first_seen",
+            "last_seen",
+            "source_file__is_sample",
         )
         for provider_id, *values in rows:
             states[provider_id].append(RecordState(*values))
@@ -586,9 +629,7 @@ def import_files(
     """
     started = time.monotonic()
     report = ImportReport()
-    loaded = load_files(
-        paths, format_name=format_name, data_date=data_date, report=report, progress=progress, log=log
-    )
+    loaded = load_files(paths, format_name=format_name, data_date=data_date, report=report, progress=progress, log=log)
     # Sources in LINK_ORDER, so that the listings that name programs most precisely are there first
     # for the others to be linked to; within a source, older snapshots first, so that the newest
     # decides what is still listed.

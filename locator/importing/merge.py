@@ -94,8 +94,12 @@ def _best_location(ordered: list[RecordState], primary: RecordState) -> RecordSt
     approximate pin rather than a precise pin of where it used to be."""
     located = [record for record in ordered if record.latitude is not None and record.location_precision]
     shown_street = _street(primary)
-    same_place = [record for record in located if record is primary or (shown_street and _street(record) == shown_street)]
-    return min(same_place or located, key=lambda record: PRECISION_RANK[Precision(record.location_precision)], default=None)
+    same_place = [
+        record for record in located if record is primary or (shown_street and _street(record) == shown_street)
+    ]
+    return min(
+        same_place or located, key=lambda record: PRECISION_RANK[Precision(record.location_precision)], default=None
+    )
 
 
 def _otp_and_methadone(
@@ -165,8 +169,12 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "latitude": best_location.latitude if best_location else None,
         "longitude": best_location.longitude if best_location else None,
         "location_precision": best_location.location_precision if best_location else "",
-        **dict(zip(("unit_x", "unit_y", "unit_z"), unit_vector(best_location.latitude, best_location.longitude)
-                   if best_location else (None, None, None))),
+        **dict(
+            zip(
+                ("unit_x", "unit_y", "unit_z"),
+                unit_vector(best_location.latitude, best_location.longitude) if best_location else (None, None, None),
+            )
+        ),
         "grid_cell": grid_cell(best_location.latitude, best_location.longitude) if best_location else None,
         "offers_buprenorphine": any(record.payload["offers_buprenorphine"] for record in current),
         "offers_methadone": offers_methadone,

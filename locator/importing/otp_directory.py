@@ -24,15 +24,63 @@ _CERTIFICATIONS = {"certified", "provisional"}
 _PLACEHOLDER_DBAS = {"same", "same as above", "n/a", "na", "none", "-"}
 # A DBA made only of these words names no program ("Opioid Treatment Program", "Hospital Based").
 _GENERIC_WORDS = {
-    "otp", "opioid", "opiate", "treatment", "program", "methadone", "clinic", "hospital", "based", "substance",
-    "abuse", "provider", "center", "centre", "services", "outpatient",
+    "otp",
+    "opioid",
+    "opiate",
+    "treatment",
+    "program",
+    "methadone",
+    "clinic",
+    "hospital",
+    "based",
+    "substance",
+    "abuse",
+    "provider",
+    "center",
+    "centre",
+    "services",
+    "outpatient",
 }
 # Words that say a name is an organisation's, not a person's.
 _ORGANISATION_WORDS = _GENERIC_WORDS | {
-    "health", "healthcare", "care", "recovery", "counseling", "medical", "inc", "llc", "corp", "associates",
-    "solutions", "systems", "behavioral", "wellness", "institute", "foundation", "community", "group", "house",
-    "rehabilitation", "addiction", "comprehensive", "medicine", "partners", "network", "unit", "department",
-    "university", "county", "city", "detox", "therapy", "therapeutic", "ltd", "pc", "pllc", "hope", "life",
+    "health",
+    "healthcare",
+    "care",
+    "recovery",
+    "counseling",
+    "medical",
+    "inc",
+    "llc",
+    "corp",
+    "associates",
+    "solutions",
+    "systems",
+    "behavioral",
+    "wellness",
+    "institute",
+    "foundation",
+    "community",
+    "group",
+    "house",
+    "rehabilitation",
+    "addiction",
+    "comprehensive",
+    "medicine",
+    "partners",
+    "network",
+    "unit",
+    "department",
+    "university",
+    "county",
+    "city",
+    "detox",
+    "therapy",
+    "therapeutic",
+    "ltd",
+    "pc",
+    "pllc",
+    "hope",
+    "life",
 }
 
 
@@ -46,7 +94,9 @@ def display_names(program_name: str, dba: str) -> tuple[str, str]:
     if dba.casefold() in _PLACEHOLDER_DBAS or dba.casefold() == program_name.casefold() or not dba:
         return program_name, ""
     dba_words = _words(dba)
-    if dba_words <= _GENERIC_WORDS or (not dba_words & _ORGANISATION_WORDS and _words(program_name) & _ORGANISATION_WORDS):
+    if dba_words <= _GENERIC_WORDS or (
+        not dba_words & _ORGANISATION_WORDS and _words(program_name) & _ORGANISATION_WORDS
+    ):
         return program_name, dba
     return dba, program_name
 

@@ -29,7 +29,9 @@ def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator
             continue
         row_number, row = item
         name = " ".join(
-            part for part in (clean_text(row.get("name_prefix")), clean_text(row["First"]), clean_text(row["Last"])) if part
+            part
+            for part in (clean_text(row.get("name_prefix")), clean_text(row["First"]), clean_text(row["Last"]))
+            if part
         )
         yield build_record(
             source=Source.PRACTITIONER_LOCATOR,

@@ -62,9 +62,7 @@ def read_text(path: Path) -> str:
         raise FileFormatError(f"cannot read the file: {error.strerror or error}") from error
 
 
-def check_header(
-    cells: list[str], *, required_columns: set[str], aliases: dict[str, str] | None = None
-) -> list[str]:
+def check_header(cells: list[str], *, required_columns: set[str], aliases: dict[str, str] | None = None) -> list[str]:
     """Column names with aliases mapped to one spelling; FileFormatError when required ones are missing."""
     header = [clean_text(cell) for cell in cells]
     header = [(aliases or {}).get(name, name) for name in header]
@@ -105,9 +103,7 @@ def _csv_data_rows(reader: Any, header: list[str]) -> Iterator[tuple[int, dict[s
         if not any(field.strip() for field in fields):
             continue
         if len(fields) != len(header):
-            yield Rejection(
-                row_number, f"{len(fields)} fields where the header has {len(header)}: columns would shift"
-            )
+            yield Rejection(row_number, f"{len(fields)} fields where the header has {len(header)}: columns would shift")
             continue
         yield row_number, dict(zip(header, fields))
 

@@ -24,10 +24,20 @@ def fresh_rate_limits():
 @pytest.fixture
 def tulsa_providers(empty_directory):
     return [
-        make_provider(name="Near Clinic", latitude=36.155, longitude=-95.993, accepts_medicaid=True, phone="918-555-0100"),
-        make_provider(name="Methadone Program", latitude=36.20, longitude=-95.99, offers_buprenorphine=False,
-                      offers_methadone=True, is_otp=True, kind="otp", otp_certification="certified"),
-        make_provider(name="=HYPERLINK(\"http://evil\")", latitude=36.25, longitude=-95.99),
+        make_provider(
+            name="Near Clinic", latitude=36.155, longitude=-95.993, accepts_medicaid=True, phone="918-555-0100"
+        ),
+        make_provider(
+            name="Methadone Program",
+            latitude=36.20,
+            longitude=-95.99,
+            offers_buprenorphine=False,
+            offers_methadone=True,
+            is_otp=True,
+            kind="otp",
+            otp_certification="certified",
+        ),
+        make_provider(name='=HYPERLINK("http://evil")', latitude=36.25, longitude=-95.99),
     ]
 
 
@@ -35,10 +45,16 @@ def test_search_by_zip_returns_the_resolved_location_and_nearest_first(client, t
     response = client.get(LIST, {"near": "74103", "radius": 10})
     assert response.status_code == 200
     body = response.json()
-    assert body["location"] == {"label": "Tulsa, OK 74103", "latitude": 36.1539, "longitude": -95.9954,
-                                "precision": "zip_centroid"}
+    assert body["location"] == {
+        "label": "Tulsa, OK 74103",
+        "latitude": 36.1539,
+        "longitude": -95.9954,
+        "precision": "zip_centroid",
+    }
     assert [result["name"] for result in body["results"]] == [
-        "Near Clinic", "Methadone Program", "=HYPERLINK(\"http://evil\")"
+        "Near Clinic",
+        "Methadone Program",
+        '=HYPERLINK("http://evil")',
     ]
     first = body["results"][0]
     assert first["url"].endswith(f"/api/v1/providers/{tulsa_providers[0].id}/")
@@ -74,7 +90,7 @@ def test_pagination_links_walk_every_result_once(client, tulsa_providers):
     first = client.get(LIST, {"near": "74103", "page_size": 2}).json()
     assert len(first["results"]) == 2 and first["next"]
     second = client.get(first["next"]).json()
-    assert [result["name"] for result in second["results"]] == ["=HYPERLINK(\"http://evil\")"]
+    assert [result["name"] for result in second["results"]] == ['=HYPERLINK("http://evil")']
     assert second["previous"] and second["next"] is None
     assert "page=" not in second["previous"]
 
@@ -94,7 +110,8 @@ def test_provider_detail_has_services_and_provenance_and_inactive_is_404(client,
     assert body["is_sample"] is True
     assert any(group["code"] == "OT" for group in body["services"])
     assert {source["name"] for source in body["sources"]} == {
-        "FindTreatment.gov locator", "SAMHSA Opioid Treatment Program Directory"
+        "FindTreatment.gov locator",
+        "SAMHSA Opioid Treatment Program Directory",
     }
     Provider.objects.filter(id=lantern.id).update(active=False)
     response = client.get(f"{LIST}{lantern.id}/")
@@ -117,7 +134,7 @@ def test_csv_opens_as_a_table_and_neutralises_formulas(client, tulsa_providers):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["name"] for row in rows][:2] == ["Near Clinic", "Methadone Program"]
-    assert rows[2]["name"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[2]["name"] == '\'=HYPERLINK("http://evil")'
     assert rows[0]["longitude"] == "-95.993"
 
 

@@ -29,7 +29,13 @@ def test_schema_and_docs_are_served_without_third_party_scripts(client, db):
 
 def test_access_log_lines_lose_their_query_string():
     record = logging.LogRecord(
-        "django.server", logging.INFO, __file__, 1, '"%s" %s %s', ("GET /api/v1/providers/?near=74103 HTTP/1.1", 200, 512), None
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /api/v1/providers/?near=74103 HTTP/1.1", 200, 512),
+        None,
     )
     DropQueryStrings().filter(record)
     assert record.getMessage() == '"GET /api/v1/providers/ HTTP/1.1" 200 512'

@@ -19,8 +19,15 @@ REGIONS = {
     "Puerto Rico": (17.9, 18.5, -67.3, -65.6),
     "Guam": (13.2, 13.7, 144.6, 145.0),
 }
-FLAGS = ["offers_buprenorphine", "offers_methadone", "offers_naltrexone", "is_otp", "offers_telehealth",
-         "offers_spanish", *PAYMENT_FIELDS.values()]
+FLAGS = [
+    "offers_buprenorphine",
+    "offers_methadone",
+    "offers_naltrexone",
+    "is_otp",
+    "offers_telehealth",
+    "offers_spanish",
+    *PAYMENT_FIELDS.values(),
+]
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +93,16 @@ filter_sets = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(point=points, radius=st.sampled_from([1, 5, 25, 100, 500]), filters=filter_sets)
 def test_api_ranking_equals_a_brute_force_great_circle_ranking(client, db, everyone, point, radius, filters):
     cache.clear()
     _, latitude, longitude = point
     response = client.get(
-        "/api/v1/providers/", {"lat": repr(latitude), "lng": repr(longitude), "radius": radius, "page_size": 100, **filters}
+        "/api/v1/providers/",
+        {"lat": repr(latitude), "lng": repr(longitude), "radius": radius, "page_size": 100, **filters},
     )
     assert response.status_code == 200, response.content
     body = response.json()

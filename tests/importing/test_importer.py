@@ -76,7 +76,9 @@ def test_truncated_json_exits_non_zero_and_changes_nothing(empty_directory, tmp_
     text = (FIXTURES_DIR / "findtreatment_sample_20250601.json").read_text(encoding="utf-8")
     truncated = tmp_path / "findtreatment_20250701.json"
     truncated.write_text(text[: len(text) // 2], encoding="utf-8")
-    good = write_otp_csv(tmp_path, "otp_directory_20250701.csv", ["New Program,1 Main St,Tulsa,OK,74103,918-555-0000,Certified"])
+    good = write_otp_csv(
+        tmp_path, "otp_directory_20250701.csv", ["New Program,1 Main St,Tulsa,OK,74103,918-555-0000,Certified"]
+    )
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("import_samhsa", str(good), str(truncated), stdout=open("/dev/null", "w"))
     assert directory_state() == before
@@ -146,20 +148,32 @@ def test_coordinates_outside_the_us_are_rejected(empty_directory, tmp_path):
     assert all("outside the US" in sample for sample in report.rejection_samples)
 
 
-def test_a_newer_snapshot_deactivates_programs_it_no_longer_lists_and_an_older_one_is_skipped(empty_directory, tmp_path):
-    first = write_otp_csv(tmp_path, "otp_directory_20250101.csv", [
-        "Stays Program,1 Main St,Tulsa,OK,74103,918-555-0000,Provisional",
-        "Leaves Program,2 Main St,Tulsa,OK,74103,918-555-0001,Certified",
-    ])
-    second = write_otp_csv(tmp_path, "otp_directory_20250201.csv", [
-        "Stays Program,1 Main St,Tulsa,OK,74103,918-555-0000,Certified",
-        "Arrives Program,3 Main St,Tulsa,OK,74103,918-555-0002,Certified",
-    ])
+def test_a_newer_snapshot_deactivates_programs_it_no_longer_lists_and_an_older_one_is_skipped(
+    empty_directory, tmp_path
+):
+    first = write_otp_csv(
+        tmp_path,
+        "otp_directory_20250101.csv",
+        [
+            "Stays Program,1 Main St,Tulsa,OK,74103,918-555-0000,Provisional",
+            "Leaves Program,2 Main St,Tulsa,OK,74103,918-555-0001,Certified",
+        ],
+    )
+    second = write_otp_csv(
+        tmp_path,
+        "otp_directory_20250201.csv",
+        [
+            "Stays Program,1 Main St,Tulsa,OK,74103,918-555-0000,Certified",
+            "Arrives Program,3 Main St,Tulsa,OK,74103,918-555-0002,Certified",
+        ],
+    )
     import_files([first])
     report = import_files([second]).sources[Source.OTP_DIRECTORY]
     assert (report.created, report.updated, report.deactivated) == (1, 1, 1)
     assert dict(Provider.objects.values_list("name", "active")) == {
-        "Stays Program": True, "Leaves Program": False, "Arrives Program": True,
+        "Stays Program": True,
+        "Leaves Program": False,
+        "Arrives Program": True,
     }
     assert Provider.objects.get(name="Stays Program").otp_certification == "certified"
     again = import_files([first]).sources[Source.OTP_DIRECTORY]
@@ -170,10 +184,16 @@ def test_a_newer_snapshot_deactivates_programs_it_no_longer_lists_and_an_older_o
 def test_a_program_that_leaves_the_otp_directory_is_no_longer_an_otp_but_stays_listed_by_its_facility_source(
     empty_directory, tmp_path
 ):
-    import_files([FIXTURES_DIR / "findtreatment_sample_20250601.json", FIXTURES_DIR / "otp_directory_sample_20250601.csv"])
-    later = write_otp_csv(tmp_path, "otp_directory_20250801.csv", [
-        "Example Harborview OTP (sample),12 Demo Boulevard,Ansonia,CT,06401,(203) 555-0400,Certified",
-    ])
+    import_files(
+        [FIXTURES_DIR / "findtreatment_sample_20250601.json", FIXTURES_DIR / "otp_directory_sample_20250601.csv"]
+    )
+    later = write_otp_csv(
+        tmp_path,
+        "otp_directory_20250801.csv",
+        [
+            "Example Harborview OTP (sample),12 Demo Boulevard,Ansonia,CT,06401,(203) 555-0400,Certified",
+        ],
+    )
     import_files([later])
     lantern = Provider.objects.get(name="Example Lantern Treatment Program (sample)")
     assert lantern.active and not lantern.is_otp and lantern.kind == "facility"
@@ -189,7 +209,11 @@ def test_practitioner_files_only_deactivate_practitioners_of_their_own_state(emp
     newer_ohio = tmp_path / "Physician_Locator_02_01_2025_OH.csv"
     newer_ohio.write_text(header + ',Cy,Gamma,"2 B St",,Columbus,,Ohio,43215,614-555-0002,\r\n', encoding="utf-8")
     import_files([newer_ohio])
-    assert dict(Provider.objects.values_list("name", "active")) == {"Ann Alpha": True, "Bo Beta": False, "Cy Gamma": True}
+    assert dict(Provider.objects.values_list("name", "active")) == {
+        "Ann Alpha": True,
+        "Bo Beta": False,
+        "Cy Gamma": True,
+    }
 
 
 def test_import_command_prints_a_report_per_source(empty_directory, capsys):
@@ -227,14 +251,17 @@ def test_listings_at_a_building_of_many_programs_link_only_to_the_one_with_their
         "Pine Street Inn,,170 Morton Street,,Boston,MA,2130,,Suffolk,42.29,-71.11\r\n",
         encoding="utf-8",
     )
-    otp = write_otp_csv(tmp_path, "otp_directory_20250101.csv", [
-        "High Point,170 Morton St.,Boston,MA,02130,617-555-0001,Certified",
-        "Community Healthcare Inc,170 Morton St.,Boston,MA,02130,617-555-0002,Certified",
-    ])
+    otp = write_otp_csv(
+        tmp_path,
+        "otp_directory_20250101.csv",
+        [
+            "High Point,170 Morton St.,Boston,MA,02130,617-555-0001,Certified",
+            "Community Healthcare Inc,170 Morton St.,Boston,MA,02130,617-555-0002,Certified",
+        ],
+    )
     import_files([facility_list, otp])
     linked = {
-        provider.name: sorted(provider.records.values_list("source", flat=True))
-        for provider in Provider.objects.all()
+        provider.name: sorted(provider.records.values_list("source", flat=True)) for provider in Provider.objects.all()
     }
     assert linked == {
         "High Point": ["otp_directory"],
@@ -245,10 +272,14 @@ def test_listings_at_a_building_of_many_programs_link_only_to_the_one_with_their
 
 
 def test_a_shared_intake_phone_does_not_merge_sites_with_other_names_and_addresses(empty_directory, tmp_path):
-    otp = write_otp_csv(tmp_path, "otp_directory_20250101.csv", [
-        "Region Ten Community Services Board,800 Preston Avenue,Charlottesville,VA,22903,434-972-1800,Certified",
-        "Preferred Treatment,1101 Hillcrest Parkway,Dublin,GA,31021,478-274-8426,Certified",
-    ])
+    otp = write_otp_csv(
+        tmp_path,
+        "otp_directory_20250101.csv",
+        [
+            "Region Ten Community Services Board,800 Preston Avenue,Charlottesville,VA,22903,434-972-1800,Certified",
+            "Preferred Treatment,1101 Hillcrest Parkway,Dublin,GA,31021,478-274-8426,Certified",
+        ],
+    )
     directory = tmp_path / "national_directory_2017.csv"
     directory.write_text(
         "Name1,Name2,Name3,Address1,Address2,Address3,City,State,ZIP_Code,Contact,Note,Keys,ID,Longitude,Latitude,Match Score\r\n"

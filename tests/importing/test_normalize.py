@@ -35,8 +35,18 @@ def test_normalize_zip_pads_lost_zeros_and_refuses_to_guess(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("AK", "AK"), ("ak", "AK"), ("Alaska", "AK"), ("Puerto Rico", "PR"), ("District of Columbia", "DC"),
-     (" new  york ", "NY"), ("Guam", "GU"), ("XX", None), ("Ontario", None), ("", None)],
+    [
+        ("AK", "AK"),
+        ("ak", "AK"),
+        ("Alaska", "AK"),
+        ("Puerto Rico", "PR"),
+        ("District of Columbia", "DC"),
+        (" new  york ", "NY"),
+        ("Guam", "GU"),
+        ("XX", None),
+        ("Ontario", None),
+        ("", None),
+    ],
 )
 def test_normalize_state_accepts_codes_and_full_names(raw, expected):
     assert normalize_state(raw) == expected

@@ -41,7 +41,9 @@ def test_otp_programs_found_in_a_facility_source_take_its_coordinates(shared_dir
     # The OTP Directory lists it under Verona 24482 and another phone; the locator under Staunton 24401.
     staunton = Provider.objects.get(records__source_key__startswith="1cfdfec2")
     assert set(staunton.records.values_list("source", flat=True)) == {
-        "findtreatment", "otp_directory", "locator_facility_list"
+        "findtreatment",
+        "otp_directory",
+        "locator_facility_list",
     }
     assert staunton.latitude == 38.1906425
     assert staunton.is_otp and staunton.offers_methadone and staunton.location_precision == "source"

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         try:
             report = upgrade_approximate_locations(geocoder, limit=options["limit"])
         except GeopyError as error:
-            raise CommandError(f"The geocoder failed ({error}); addresses found before the failure are cached.") from None
+            raise CommandError(
+                f"The geocoder failed ({error}); addresses found before the failure are cached."
+            ) from None
         self.stdout.write(
             f"looked up {report.looked_up} addresses: {report.upgraded} records upgraded to address precision, "
             f"{report.not_found} not found, {report.providers_updated} providers updated"

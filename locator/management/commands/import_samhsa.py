@@ -72,4 +72,6 @@ class Command(BaseCommand):
                 write(f"  skipped {name}: older than the snapshot already loaded")
             for label, count in source_report.unmapped_labels.most_common(5):
                 write(f"  label not in the mapping table ({count}x): {label}")
-        write(f"{report.providers_created} new providers; took {report.seconds:.1f} s in all, writing providers included")
+        write(
+            f"{report.providers_created} new providers; took {report.seconds:.1f} s in all, writing providers included"
+        )
