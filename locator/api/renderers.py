@@ -8,39 +8,10 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from locator.api.serializers import ProviderMatchSerializer
+
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_COLUMNS = (
-    "id",
-    "name",
-    "name2",
-    "street",
-    "street2",
-    "city",
-    "state",
-    "zip_code",
-    "phone",
-    "intake_phone",
-    "website",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "distance_miles",
-    "within_radius",
-    "kind",
-    "offers_buprenorphine",
-    "offers_methadone",
-    "offers_naltrexone",
-    "is_otp",
-    "otp_certification",
-    "otp_certification_date",
-    "payment",
-    "offers_telehealth",
-    "languages",
-    "sources",
-    "is_sample",
-    "url",
-)
 
 
 def _is_error(data: Any) -> bool:
@@ -98,7 +69,9 @@ class CSVRenderer(BaseRenderer):
             return JSONRenderer().render(data)
         output = io.StringIO()
         writer = csv.writer(output)
-        writer.writerow(CSV_COLUMNS)
+        # The columns are the fields of a result, in the order the API documents them.
+        columns = list(ProviderMatchSerializer().fields)
+        writer.writerow(columns)
         for result in data["results"]:
-            writer.writerow([_cell(result.get(column)) for column in CSV_COLUMNS])
+            writer.writerow([_cell(result[column]) for column in columns])
         return output.getvalue().encode("utf-8")
