@@ -232,8 +232,9 @@ def _city_location(text: str) -> Location:
 
 def _address_location(text: str) -> Location:
     """A street address: the online geocoder where searches may use one, else the ZIP or city in it."""
-    if settings.LOCATOR_GEOCODE_SEARCHES and settings.LOCATOR_GEOCODER:
-        found = OnlineGeocoder(settings.LOCATOR_GEOCODER).locate_uncached(text)
+    geocoder = configured_geocoder() if settings.LOCATOR_GEOCODE_SEARCHES else None
+    if geocoder is not None:
+        found = geocoder.locate_uncached(text)
         if found is not None:
             return Location(found[0], found[1], text, QueryPrecision.ADDRESS)
     zip_match = _TRAILING_ZIP_RE.search(text)
