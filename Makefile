@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 # Real SAMHSA exports: LOCATOR_DATA_DIR, else ../shared/data when present; else the sample files.
 DATA_DIR := $(or $(LOCATOR_DATA_DIR),$(wildcard ../shared/data))
 
-.PHONY: run test install migrate import-data bench
+.PHONY: run test install migrate import-data bench browser
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -31,6 +31,12 @@ run: import-data
 
 test: install
 	$(PY) -m pytest
+
+# What the browser tests and the translation check need from Debian (root; CI runs it). Without
+# them those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null && command -v xgettext >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext; }
 
 bench: install
 	$(PY) bench/import_data.py

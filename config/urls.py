@@ -7,6 +7,7 @@ from locator.api.errors import json_not_found, json_server_error
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("locator.api.urls")),
+    path("", include("locator.web.urls")),
 ]
 
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from locator.models import GeocodedAddress, Provider, SourceFile, SourceRecord
+from locator.models import GeocodedAddress, ProblemReport, Provider, SourceFile, SourceRecord
 
 
 class MedicationFilter(admin.SimpleListFilter):
@@ -81,3 +83,24 @@ class SourceFileAdmin(admin.ModelAdmin):
 class GeocodedAddressAdmin(admin.ModelAdmin):
     list_display = ("query", "latitude", "longitude", "geocoder", "geocoded_at")
     search_fields = ("query",)
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "problem", "provider_link", "reviewed")
+    list_filter = ("reviewed", "problem")
+    search_fields = ("provider__name", "details")
+    date_hierarchy = "created_at"
+    fields = ("provider_link", "problem", "details", "created_at", "reviewed", "review_note")
+    readonly_fields = ("provider_link", "problem", "details", "created_at")
+
+    @admin.display(description=_("provider"), ordering="provider__name")
+    def provider_link(self, report: ProblemReport) -> str:
+        url = reverse("admin:locator_provider_change", args=[report.provider_id])
+        return format_html('<a href="{}">{}</a>', url, report.provider.name)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider")

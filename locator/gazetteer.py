@@ -121,3 +121,19 @@ def zip_codes_near(zip_code: str, count: int = 3) -> list[ZipPlace]:
     """Known ZIPs numerically closest to one that is not known, within its 3-digit area."""
     same_area = [place for code, place in _zip_places().items() if code[:3] == zip_code[:3]]
     return sorted(same_area, key=lambda place: abs(int(place.zip_code) - int(zip_code)))[:count]
+
+
+@functools.cache
+def state_centroid(state: str) -> tuple[float, float]:
+    """The mean of a state's or territory's ZIP centroids: a point inside it, to search around."""
+    places = [place for place in _zip_places().values() if place.state == state]
+    if not places:
+        raise ValueError(f"no ZIP codes for {state}")
+    return sum(p.latitude for p in places) / len(places), sum(p.longitude for p in places) / len(places)
+
+
+def load() -> None:
+    """Read the gazetteer now rather than on the first search (a server's master process calls this
+    before forking, so its workers share one copy)."""
+    _zip_places()
+    _cities_by_key()

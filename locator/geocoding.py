@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from locator import gazetteer
 from locator.geo import normalize_state
-
 from locator.models import GeocodedAddress, SourceRecord
 
 logger = logging.getLogger(__name__)
@@ -140,7 +139,8 @@ def upgrade_approximate_locations(geocoder: OnlineGeocoder, *, limit: int) -> Up
 
 MAX_QUERY_LENGTH = 200
 _COORDINATES_RE = re.compile(r"^\s*([-+]?\d{1,3}(?:\.\d+)?)\s*[,\s]\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
-_ZIP_RE = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
+# A ZIP alone, or as suggested back to a person: "74103 (Tulsa, OK)".
+_ZIP_RE = re.compile(r"^\s*(\d{5})(?:-\d{4})?(?:\s*\([^()]*\))?\s*$")
 _TRAILING_ZIP_RE = re.compile(r"[\s,](\d{5})(?:-\d{4})?\s*$")
 _STREET_RE = re.compile(r"^\s*\d+[a-z]?\s+\S+", re.IGNORECASE)
 
@@ -258,3 +258,10 @@ def resolve_location(text: str) -> Location:
     if _STREET_RE.match(text) and ("," in text or _TRAILING_ZIP_RE.search(text)):
         return _address_location(text)
     return _city_location(text)
+
+
+def search_location(*, near: str = "", latitude: float | None = None, longitude: float | None = None) -> Location:
+    """Where a search is about: the typed text when there is some, else the coordinates (a phone's location)."""
+    if near.strip() or latitude is None or longitude is None:
+        return resolve_location(near)
+    return location_from_coordinates(latitude, longitude)

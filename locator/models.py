@@ -213,3 +213,26 @@ class GeocodedAddress(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class ProblemReport(models.Model):
+    """Someone told us a listing is wrong. Stored for a person to review; nothing about the sender is kept."""
+
+    class Problem(models.TextChoices):
+        WRONG_PHONE = "wrong_phone", _("The phone number is wrong")
+        CLOSED = "closed", _("It has closed or moved")
+        NO_MEDICATION = "no_medication", _("It does not offer this medication")
+        OTHER = "other", _("Something else")
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="problem_reports")
+    problem = models.CharField(_("problem"), max_length=20, choices=Problem.choices)
+    details = models.TextField(_("details"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reviewed = models.BooleanField(default=False)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_problem_display()}: {self.provider.name}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from django.db.models import Count, F, Max
 
 from locator.importing.records import SOURCE_LABELS, DatePrecision, Source
-from locator.models import Provider, SourceRecord
+from locator.models import Provider, SourceFile, SourceRecord
 
 
 def data_date_text(data_date: date | None, precision: str) -> str | None:
@@ -58,3 +60,45 @@ def attach_source_listings(providers: Iterable[Provider]) -> None:
             for source, _, data_date, precision, is_sample in current
         }
         provider.source_listings = list(listings.values())
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """One SAMHSA source as loaded: its newest data date, how many files, when last imported."""
+
+    source: str
+    name: str
+    newest_data_date: date | None
+    newest_data_date_precision: str
+    files: int
+    last_imported_at: datetime
+    is_sample: bool
+
+    @property
+    def newest_data_date_text(self) -> str | None:
+        return data_date_text(self.newest_data_date, self.newest_data_date_precision)
+
+
+def source_summaries() -> list[SourceSummary]:
+    """Every source in the directory, its newest file first by data date (unknown dates last)."""
+    files = SourceFile.objects.order_by("source", F("data_date").desc(nulls_last=True), "-imported_at")
+    newest: dict[str, SourceFile] = {}
+    for source_file in files:
+        newest.setdefault(source_file.source, source_file)
+    totals = {
+        row["source"]: row
+        for row in SourceFile.objects.values("source").annotate(files=Count("id"), last=Max("imported_at")).order_by()
+    }
+    sample_sources = set(SourceFile.objects.filter(is_sample=True).values_list("source", flat=True))
+    return [
+        SourceSummary(
+            source=source,
+            name=source_file.get_source_display(),
+            newest_data_date=source_file.data_date,
+            newest_data_date_precision=source_file.data_date_precision,
+            files=totals[source]["files"],
+            last_imported_at=totals[source]["last"],
+            is_sample=source in sample_sources,
+        )
+        for source, source_file in newest.items()
+    ]

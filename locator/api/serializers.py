@@ -13,7 +13,6 @@ from locator.importing.labels import PAYMENT_CODES
 from locator.models import PAYMENT_FIELDS, Provider, SourceRecord
 from locator.provenance import data_date_text
 
-
 _PLAIN_FIELDS = (
     "id",
     "kind",

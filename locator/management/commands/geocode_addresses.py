@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-
 from geopy.exc import GeopyError
 
 from locator.geocoding import configured_geocoder, upgrade_approximate_locations

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
+from locator.models import SourceFile
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """What every page's frame needs: the language switch and whether the directory holds sample data."""
+    current = get_language()
+    other = next((code, name) for code, name in settings.LANGUAGES if code != current)
+    return {
+        "chosen_language": getattr(request, "chosen_language", ""),
+        "other_language_code": other[0],
+        "other_language_name": other[1],
+        "showing_sample_data": SimpleLazyObject(lambda: SourceFile.objects.filter(is_sample=True).exists()),
+    }

@@ -1,0 +1,187 @@
+"""Web pages: a thin skin over locator.search, like the API. Validate, call the core, render."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+from rest_framework.throttling import AnonRateThrottle
+
+from locator.geocoding import LocationNotFound, QueryPrecision, search_location
+from locator.health import check_health
+from locator.models import Provider
+from locator.provenance import attach_source_listings, source_summaries
+from locator.recent_answers import RecentAnswers, answer_key
+from locator.search import SearchResult, provider_search
+from locator.templatetags.locator_web import is_approximate
+from locator.web.forms import ProblemReportForm, SearchForm
+
+RESULTS_PER_PAGE = 10
+PAGE_MAX_AGE_SECONDS = 300
+RECENT_PAGES = RecentAnswers(max_age_seconds=PAGE_MAX_AGE_SECONDS)
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    key = answer_key(request)
+    cached = RECENT_PAGES.get(key)
+    if cached is None:
+        response = _search_page(request)
+        cached = (response.status_code, response.content, response.get("Content-Type"), response.allows_map_tiles)
+        RECENT_PAGES.put(key, cached)
+    status, content, content_type, allows_map_tiles = cached
+    response = HttpResponse(content, status=status, content_type=content_type)
+    response.allows_map_tiles = allows_map_tiles
+    # A search page's URL holds where someone is looking: no shared cache may keep it.
+    patch_cache_control(response, private=True, max_age=PAGE_MAX_AGE_SECONDS)
+    return response
+
+
+def _search_page(request: HttpRequest) -> HttpResponse:
+    asks_for_search = any(name != "lang" for name in request.GET)
+    form = SearchForm(request.GET if asks_for_search else None)
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if asks_for_search:
+        status = _search_into(context, form)
+    response = render(request, "locator/search.html", context, status=status)
+    response.allows_map_tiles = bool(context.get("result") and context["result"].matches)
+    return response
+
+
+def _search_into(context: dict[str, Any], form: SearchForm) -> int:
+    """Runs the search the form asks for, puts what the page shows into `context`; the page's status."""
+    if not form.is_valid():
+        return 400
+    data = form.cleaned_data
+    try:
+        location = search_location(near=data["near"], latitude=data["lat"], longitude=data["lng"])
+    except LocationNotFound as error:
+        context["location_error"] = error
+        return 400
+    page = form.page_number
+    result = provider_search(
+        location=location,
+        radius_miles=data["radius"],
+        filters=form.filters(),
+        offset=(page - 1) * RESULTS_PER_PAGE,
+        limit=RESULTS_PER_PAGE,
+    )
+    context.update(_results_context(result, page))
+    return 404 if page > 1 and not result.matches else 200
+
+
+def _results_context(result: SearchResult, page: int) -> dict[str, Any]:
+    first_number = (page - 1) * RESULTS_PER_PAGE + 1
+    location = result.location
+    return {
+        "result": result,
+        "place": _("your location") if location.precision == QueryPrecision.COORDINATES else location.label,
+        "page": page,
+        "pages": max(1, math.ceil(result.count / RESULTS_PER_PAGE)),
+        "first_number": first_number,
+        "map_data": {
+            "leaflet_js": static("locator/vendor/leaflet/leaflet.js"),
+            "leaflet_css": static("locator/vendor/leaflet/leaflet.css"),
+            "tiles": settings.LOCATOR_MAP_TILE_URL,
+            "attribution": settings.LOCATOR_MAP_ATTRIBUTION,
+            "center": [location.latitude, location.longitude],
+            "labels": {"show": _("Show map"), "hide": _("Hide map"), "here": _("Where you searched")},
+            "markers": [
+                {
+                    "number": number,
+                    "name": match.provider.name,
+                    "lat": match.provider.latitude,
+                    "lng": match.provider.longitude,
+                    "approximate": is_approximate(match.provider),
+                }
+                for number, match in enumerate(result.matches, start=first_number)
+                if match.provider.latitude is not None
+            ],
+        },
+    }
+
+
+@require_safe
+def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _active_provider(provider_id)
+    return render(
+        request,
+        "locator/provider.html",
+        {
+            "provider": provider,
+            "report_form": ProblemReportForm(),
+            "reported": request.GET.get("reported") == "1",
+        },
+    )
+
+
+class ReportRateThrottle(AnonRateThrottle):
+    """Reports per client address, counted in the cache; the address itself is never stored."""
+
+    scope = "report"
+
+    def get_rate(self) -> str | None:
+        rate = settings.LOCATOR_REPORT_RATE_LIMIT
+        return None if rate == "off" else rate
+
+
+@require_http_methods(["GET", "POST"])
+def report_problem(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _active_provider(provider_id)
+    if request.method == "GET":
+        return render(request, "locator/report.html", {"provider": provider, "report_form": ProblemReportForm()})
+    throttle = ReportRateThrottle()
+    if not throttle.allow_request(request, None):
+        retry_after_seconds = math.ceil(throttle.wait() or 1)
+        response = render(
+            request,
+            "locator/report.html",
+            {"provider": provider, "too_many": True, "retry_after_minutes": math.ceil(retry_after_seconds / 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after_seconds)
+        return response
+    form = ProblemReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "locator/report.html", {"provider": provider, "report_form": form}, status=400)
+    form.instance.provider = provider
+    form.save()
+    query = {"reported": "1", **({"lang": request.chosen_language} if request.chosen_language else {})}
+    return redirect(f"{reverse('provider', args=[provider.id])}?{urlencode(query)}#report", permanent=False)
+
+
+@require_safe
+def about_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "locator/about.html", {"sources": source_summaries()})
+
+
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 503 when the database cannot be reached."""
+    health = check_health()
+    body = {
+        "status": "ok" if health.database_reachable else "unavailable",
+        "database": "reachable" if health.database_reachable else "unreachable",
+        "newest_data_date": health.newest_data_date,
+        "data_age_days": health.data_age_days,
+        "last_import_at": health.last_import_at,
+    }
+    response = JsonResponse(body, status=200 if health.database_reachable else 503)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _active_provider(provider_id: int) -> Provider:
+    provider = get_object_or_404(Provider.objects.prefetch_related("records__source_file"), id=provider_id, active=True)
+    attach_source_listings([provider])
+    return provider
