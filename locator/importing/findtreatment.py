@@ -108,8 +108,12 @@ def parse_json(text: str) -> ParsedFile:
         raise FileFormatError(f"not valid JSON (truncated?): {error.msg} at line {error.lineno}") from None
     if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
         raise FileFormatError("not a FindTreatment.gov locator response: no list of rows")
-    # One response is one page of one query (often limited by distance), never a complete directory.
-    return ParsedFile(Source.FINDTREATMENT, JSON_FORMAT, Coverage.PARTIAL, _json_rows(document["rows"]))
+    # One response is one page of one query (often limited by distance), never a complete directory;
+    # only sync_samhsa's national sweep, every page of every state, is complete.
+    sweep = document.get("sweep")
+    national = isinstance(sweep, dict) and sweep.get("coverage") == "national"
+    coverage = Coverage.NATIONAL if national else Coverage.PARTIAL
+    return ParsedFile(Source.FINDTREATMENT, JSON_FORMAT, coverage, _json_rows(document["rows"]))
 
 
 def _csv_records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator[ProviderRecord | Rejection]:

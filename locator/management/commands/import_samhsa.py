@@ -1,4 +1,5 @@
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -51,27 +52,27 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was imported: the database refused a write ({error}).") from None
         except KeyboardInterrupt:
             raise CommandError("Interrupted: nothing was imported, the directory is as it was.") from None
-        self._print_report(report)
+        for line in report_lines(report):
+            self.stdout.write(line)
 
-    def _print_report(self, report: ImportReport) -> None:
-        write = self.stdout.write
-        for path in report.not_samhsa_files:
-            write(f"skipped {path}: not a SAMHSA format")
-        for source_report in report.sources.values():
-            write(
-                f"{source_report.source.label}: {source_report.files} file(s), read {source_report.read}, "
-                f"created {source_report.created}, updated {source_report.updated}, "
-                f"unchanged {source_report.unchanged}, deactivated {source_report.deactivated}, "
-                f"rejected {source_report.rejected}, linked to other listings {source_report.linked}, "
-                f"approximate location {source_report.approximate}, not located {source_report.not_located}; "
-                f"{source_report.seconds:.1f} s"
-            )
-            for sample in source_report.rejection_samples:
-                write(f"  rejected: {sample}")
-            for name in source_report.skipped_older:
-                write(f"  skipped {name}: older than the snapshot already loaded")
-            for label, count in source_report.unmapped_labels.most_common(5):
-                write(f"  label not in the mapping table ({count}x): {label}")
-        write(
-            f"{report.providers_created} new providers; took {report.seconds:.1f} s in all, writing providers included"
+
+def report_lines(report: ImportReport) -> Iterator[str]:
+    """What an import did, per source: the lines both import_samhsa and sync_samhsa print."""
+    for path in report.not_samhsa_files:
+        yield f"skipped {path}: not a SAMHSA format"
+    for source_report in report.sources.values():
+        yield (
+            f"{source_report.source.label}: {source_report.files} file(s), read {source_report.read}, "
+            f"created {source_report.created}, updated {source_report.updated}, "
+            f"unchanged {source_report.unchanged}, deactivated {source_report.deactivated}, "
+            f"rejected {source_report.rejected}, linked to other listings {source_report.linked}, "
+            f"approximate location {source_report.approximate}, not located {source_report.not_located}; "
+            f"{source_report.seconds:.1f} s"
         )
+        for sample in source_report.rejection_samples:
+            yield f"  rejected: {sample}"
+        for name in source_report.skipped_older:
+            yield f"  skipped {name}: older than the snapshot already loaded"
+        for label, count in source_report.unmapped_labels.most_common(5):
+            yield f"  label not in the mapping table ({count}x): {label}"
+    yield f"{report.providers_created} new providers; took {report.seconds:.1f} s in all, writing providers included"

@@ -1,0 +1,158 @@
+"""sync_samhsa against a local replay of SAMHSA's endpoints, with faults injected."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from locator.importing.sync import SyncFailed, findtreatment_queries, sync_samhsa
+from locator.models import Provider, SourceFile, SourceRecord
+from tests.importing import replay_server
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def samhsa(shared_data_dir, tmp_path, empty_directory):
+    recorded = replay_server.Recorded.from_shared_data(shared_data_dir)
+    server, base_url = replay_server.start(recorded)
+    with override_settings(
+        LOCATOR_FINDTREATMENT_URL=base_url + replay_server.FINDTREATMENT_PATH,
+        LOCATOR_OTP_DIRECTORY_URL=base_url + replay_server.OTP_EXPORT_PATH + "?page&_format=csv",
+        LOCATOR_SYNC_DIR=tmp_path / "sync",
+        LOCATOR_SYNC_PAGE_SIZE=2,
+        LOCATOR_SYNC_PAUSE_SECONDS=0,
+        LOCATOR_SYNC_BACKOFF_SECONDS=0.01,
+        LOCATOR_SYNC_TIMEOUT_SECONDS=1.0,
+        LOCATOR_SYNC_RETRIES=2,
+    ):
+        yield recorded
+    server.shutdown()
+
+
+def directory_state() -> tuple:
+    return (
+        sorted(Provider.objects.values_list("id", "name", "active", "offers_methadone")),
+        sorted(SourceRecord.objects.values_list("source", "source_key", "active", "content_hash")),
+        sorted(SourceFile.objects.values_list("file_name", "rows_read")),
+    )
+
+
+def medication_rows(recorded: replay_server.Recorded) -> int:
+    """Virginia's rows that offer any of the three medications: what a complete sweep finds."""
+    params = {"limitType": "0", "limitValue": replay_server.VIRGINIA_STATE_ID}
+    found = {
+        json.dumps(row, sort_keys=True)
+        for code in ("BU", "METH", "NU")
+        for row in recorded.rows_for(params | {"sCodes": code})
+    }
+    return len(found)
+
+
+def test_a_sync_imports_the_national_sweep_and_the_otp_directory_and_keeps_every_download(samhsa):
+    report = sync_samhsa()
+    queries = list(findtreatment_queries(2))
+    assert len(queries) == 3 * (51 + 5)
+    assert {query.region for query in queries} >= {"AK", "HI", "PR", "GU", "VI", "AS", "MP"}
+    assert report.findtreatment_rows == medication_rows(samhsa) >= 5
+    assert report.otp_programs > 1500
+    assert Provider.objects.filter(records__source="findtreatment", active=True).exists()
+    assert Provider.objects.filter(records__source="otp_directory", is_otp=True).exists()
+    sweep = SourceFile.objects.get(source="findtreatment")
+    assert sweep.coverage == "national" and sweep.file_name.startswith("findtreatment_sweep_")
+    manifest = [json.loads(line) for line in (report.folder / "manifest.jsonl").read_text().splitlines()]
+    assert len(manifest) == report.fetched == len(samhsa.requests)
+    assert all(entry["fetched_at"] and len(entry["sha256"]) == 64 for entry in manifest)
+    assert (report.folder / "otp_directory_export.csv").read_bytes() == samhsa.otp_csv
+    assert json.loads((report.folder / "imported.json").read_text())["findtreatment_rows"] == medication_rows(samhsa)
+    assert samhsa.user_agents == {"mat-treatment-locator/1 (open-source MOUD provider locator; sync_samhsa)"}
+    # Virginia's rows for buprenorphine span pages of 2; every page was asked for once.
+    virginia_pages = [path for path in samhsa.requests if "limitValue=50" in path and "sCodes=BU" in path]
+    assert len(virginia_pages) == len(set(virginia_pages)) >= 2
+
+
+def test_a_transient_500_is_retried(samhsa):
+    samhsa.faults.append(replay_server.Fault("http_500", "sCodes=METH", times=1))
+    sync_samhsa()
+    assert SourceFile.objects.filter(source="findtreatment").exists()
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (replay_server.Fault("http_500", "limitValue=50"), "HTTP 500"),
+        (replay_server.Fault("stall", "stateCode=PR"), "no answer"),
+        (replay_server.Fault("plain_text", "sCodes=NU"), "not JSON: 'Error: the query could not be processed'"),
+        (replay_server.Fault("truncated", "limitValue=50&page=2"), "truncated or broken JSON"),
+        (replay_server.Fault("empty_page", "sCodes=BU&pageSize=2&sort=0&limitType=0&limitValue=50&page=2"), "empty"),
+        (replay_server.Fault("http_500", "opioid-treatment-program-directory"), "HTTP 500"),
+    ],
+    ids=["http-500", "timeout", "plain-text-200", "truncated-json", "empty-page-in-the-middle", "otp-export-500"],
+)
+def test_each_fault_leaves_the_directory_exactly_as_it_was(samhsa, fault, message):
+    sync_samhsa()
+    before = directory_state()
+    samhsa.faults.append(fault)
+    with pytest.raises(SyncFailed, match=message):
+        sync_samhsa()
+    assert directory_state() == before
+
+
+def test_a_failed_sync_resumes_without_fetching_again_what_it_already_has(samhsa):
+    samhsa.faults.append(replay_server.Fault("http_500", "opioid-treatment-program-directory"))
+    with pytest.raises(CommandError, match="Nothing was imported; the directory is as it was. .*HTTP 500"):
+        call_command("sync_samhsa", stdout=open("/dev/null", "w"))
+    first_attempt = list(samhsa.requests)
+    assert not SourceFile.objects.exists()
+    samhsa.faults.clear()
+    samhsa.requests.clear()
+    report = sync_samhsa(resume=True)
+    assert samhsa.requests == [path for path in first_attempt if "opioid-treatment-program-directory" in path][:1]
+    assert report.reused == len(set(first_attempt)) - 1 and report.fetched == 1
+    assert SourceFile.objects.filter(source="otp_directory").exists()
+
+
+def test_far_fewer_listings_than_last_time_are_refused_unless_forced(samhsa):
+    sync_samhsa()
+    before = directory_state()
+    everything = medication_rows(samhsa)
+    kept = [row for row in samhsa.virginia_rows if "naltrexone" in json.dumps(row.get("services")).lower()][:1]
+    samhsa.virginia_rows = kept
+    expected = f"FindTreatment sweep: 1 listings, fewer than half of the {everything} last time"
+    with pytest.raises(SyncFailed, match=expected):
+        sync_samhsa()
+    assert directory_state() == before
+    output = io.StringIO()
+    call_command("sync_samhsa", "--force", stdout=output)
+    assert "forced past: FindTreatment sweep: 1 listings" in output.getvalue()
+    # The complete national sweep no longer lists the others: they leave the search.
+    assert SourceRecord.objects.filter(source="findtreatment", active=True).count() == 1
+
+
+def test_pages_that_change_while_they_are_fetched_are_refused(samhsa):
+    # Rows come and go between page 1 and page 2: the pages no longer add up to one answer.
+    original = samhsa.rows_for
+
+    def shifting(params):
+        rows = original(params)
+        return rows[1:] if params.get("page") == "2" else rows
+
+    samhsa.rows_for = shifting
+    with pytest.raises(SyncFailed, match="changed while its pages were fetched"):
+        sync_samhsa()
+    assert not SourceFile.objects.exists()
+
+
+def test_resume_never_picks_up_a_sync_older_than_the_last_finished_one(samhsa, tmp_path):
+    samhsa.faults.append(replay_server.Fault("http_500", "opioid-treatment-program-directory"))
+    with pytest.raises(SyncFailed):
+        sync_samhsa()
+    samhsa.faults.clear()
+    finished = sync_samhsa()
+    samhsa.requests.clear()
+    report = sync_samhsa(resume=True)
+    assert report.folder not in {finished.folder} and report.reused == 0 and report.fetched == len(samhsa.requests)
