@@ -52,8 +52,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "locator.web.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "locator.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -62,6 +65,20 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Production defaults follow DJANGO_DEBUG: off means HTTPS only (behind a proxy that says so with
+# X-Forwarded-Proto), secure cookies and HSTS. /healthz stays reachable over plain HTTP for load balancers.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_bool("DJANGO_BEHIND_TLS_PROXY", not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_REFERRER_POLICY = "no-referrer"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 TEMPLATES = [
     {
@@ -73,6 +90,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "locator.web.context_processors.site",
             ],
         },
     },
@@ -89,17 +108,60 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Whitenoise serves static files; with DEBUG off they are collected (collectstatic) with hashed names.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# The report form's CSRF cookie lasts only as long as the browser session: nothing that outlives a visit.
+CSRF_COOKIE_AGE = None
+
+# The map is shown only when someone asks for it: its tiles come from this third party.
+LOCATOR_MAP_TILE_URL = os.environ.get("LOCATOR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+LOCATOR_MAP_ATTRIBUTION = os.environ.get(
+    "LOCATOR_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+# "Report a problem" posts per client address, e.g. "5/hour"; "off" disables the limit.
+LOCATOR_REPORT_RATE_LIMIT = os.environ.get("LOCATOR_REPORT_RATE_LIMIT", "5/hour")
 
 # Where SAMHSA exports are read from when no path is given: LOCATOR_DATA_DIR, else the shared folder
 # beside the project. The project never copies these files.
 LOCATOR_SHARED_DATA_DIR = Path(os.environ.get("LOCATOR_DATA_DIR") or BASE_DIR.parent / "shared" / "data")
+
+# sync_samhsa: SAMHSA's public endpoints (tests point them at a local replay server), where raw
+# downloads are kept, and how politely they are asked.
+LOCATOR_FINDTREATMENT_URL = os.environ.get(
+    "LOCATOR_FINDTREATMENT_URL", "https://findtreatment.gov/locator/exportsAsJson/v2"
+)
+LOCATOR_OTP_DIRECTORY_URL = os.environ.get(
+    "LOCATOR_OTP_DIRECTORY_URL",
+    "https://www.samhsa.gov/find-help/locators/opioid-treatment-program-directory/export?page&_format=csv",
+)
+LOCATOR_SYNC_DIR = Path(os.environ.get("LOCATOR_SYNC_DIR") or BASE_DIR / "var" / "sync")
+LOCATOR_SYNC_USER_AGENT = os.environ.get(
+    "LOCATOR_SYNC_USER_AGENT", "mat-treatment-locator/1 (open-source MOUD provider locator; sync_samhsa)"
+)
+LOCATOR_SYNC_PAGE_SIZE = int(os.environ.get("LOCATOR_SYNC_PAGE_SIZE", "2000"))
+LOCATOR_SYNC_PAUSE_SECONDS = float(os.environ.get("LOCATOR_SYNC_PAUSE_SECONDS", "1.0"))
+LOCATOR_SYNC_TIMEOUT_SECONDS = float(os.environ.get("LOCATOR_SYNC_TIMEOUT_SECONDS", "60"))
+LOCATOR_SYNC_RETRIES = int(os.environ.get("LOCATOR_SYNC_RETRIES", "3"))
+LOCATOR_SYNC_BACKOFF_SECONDS = float(os.environ.get("LOCATOR_SYNC_BACKOFF_SECONDS", "5"))
 
 # Online geocoding upgrades ZIP-centroid coordinates to street-address precision. Off by default:
 # addresses of treatment providers are public, but the service must run with no network at all.
@@ -121,6 +183,9 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
 
+# How many recent search answers each server process keeps in memory (0: none); see locator/recent_answers.py.
+LOCATOR_RECENT_ANSWERS = int(os.environ.get("LOCATOR_RECENT_ANSWERS", "1000"))
+
 # Anonymous rate limit per client address, e.g. "300/minute"; "off" disables it.
 LOCATOR_API_RATE_LIMIT = os.environ.get("LOCATOR_API_RATE_LIMIT", "300/minute")
 REST_FRAMEWORK = {
@@ -133,6 +198,9 @@ REST_FRAMEWORK = {
         [] if LOCATOR_API_RATE_LIMIT == "off" else ["rest_framework.throttling.AnonRateThrottle"]
     ),
     "DEFAULT_THROTTLE_RATES": {"anon": None if LOCATOR_API_RATE_LIMIT == "off" else LOCATOR_API_RATE_LIMIT},
+    # Rate limits count per client address: the last LOCATOR_TRUSTED_PROXIES entries of X-Forwarded-For
+    # come from our own proxies; with 0, the connection's address (a client cannot choose its identity).
+    "NUM_PROXIES": int(os.environ.get("LOCATOR_TRUSTED_PROXIES", "0")),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "locator.api.errors.exception_handler",
 }

@@ -6,15 +6,26 @@ import os
 from pathlib import Path
 
 import pytest
-
-from locator.importing.importer import ImportReport, import_files
 from django.db import connection
 
-from locator.models import GeocodedAddress, Provider, SourceFile, SourceRecord
+from locator import recent_answers
+from locator.api import views as api_views
+from locator.importing.importer import ImportReport, import_files
+from locator.models import GeocodedAddress, ProblemReport, Provider, SourceFile, SourceRecord
+from locator.web import views as web_views
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FIXTURES_DIR = PROJECT_DIR / "fixtures"
 SHARED_DATA_DIR = Path(os.environ.get("LOCATOR_DATA_DIR") or PROJECT_DIR.parent / "shared" / "data")
+
+
+@pytest.fixture(autouse=True)
+def no_recent_answers_between_tests():
+    """Tests change the directory without an import; an answer kept from another test would be stale."""
+    yield
+    api_views.RECENT_ANSWERS.clear()
+    web_views.RECENT_PAGES.clear()
+    recent_answers.forget_directory_version()
 
 
 @pytest.fixture(scope="session")
@@ -40,10 +51,11 @@ def shared_directory(django_db_setup, django_db_blocker, shared_data_dir: Path) 
 
 @pytest.fixture
 def empty_directory(db) -> None:
-    """No providers, inside this test's transaction (the session's shared directory returns after it).
+    """No providers (nor reports about them), inside this test's transaction (the session's shared
+    directory returns after it).
 
     Plain DELETEs: the ORM's cascading delete would first load every one of the shared providers.
     """
     with connection.cursor() as cursor:
-        for model in (SourceRecord, Provider, SourceFile, GeocodedAddress):
+        for model in (ProblemReport, SourceRecord, Provider, SourceFile, GeocodedAddress):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Max
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -21,12 +22,14 @@ from locator.api.errors import LocationError
 from locator.api.query import ProviderSearchQuery, check_parameter_names
 from locator.api.renderers import CSVRenderer, GeoJSONRenderer
 from locator.api.serializers import ProviderDetailSerializer, ProviderListSerializer, ProviderMatchSerializer
-from locator.geocoding import LocationNotFound, location_from_coordinates, resolve_location
-from locator.models import Provider, SourceFile
-from locator.provenance import attach_source_listings, data_date_text
+from locator.geocoding import LocationNotFound, search_location
+from locator.models import Provider
+from locator.provenance import attach_source_listings, source_summaries
+from locator.recent_answers import RecentAnswers, answer_key
 from locator.search import MEDICATION_FIELDS, provider_search, searchable_providers
 
 LIST_MAX_AGE_SECONDS = 300
+RECENT_ANSWERS = RecentAnswers(max_age_seconds=LIST_MAX_AGE_SECONDS)
 DIRECTORY_MAX_AGE_SECONDS = 3600
 
 
@@ -63,34 +66,58 @@ class LocatorAPIView(APIView):
         return response
 
 
-@extend_schema(
-    summary="Nearest providers of medication for opioid use disorder",
-    description=(
-        "Active providers offering buprenorphine, methadone or naltrexone, nearest first (then by name). "
-        "When nothing matches within the radius, the nearest matching providers come back anyway, with "
-        "`within_radius` false. Search locations are never logged or stored."
-    ),
-    parameters=[
-        ProviderSearchQuery,
-        OpenApiParameter("format", str, enum=["json", "geojson", "csv"], description="Response format (default json)."),
-    ],
-    responses={200: ProviderListSerializer},
-)
 class ProviderListView(LocatorAPIView):
     renderer_classes = [JSONRenderer, GeoJSONRenderer, CSVRenderer]
     max_age_seconds = LIST_MAX_AGE_SECONDS
     cache_privately = True
 
-    def get(self, request: Request) -> Response:
+    @extend_schema(
+        operation_id="providers_search",
+        summary="Nearest providers of medication for opioid use disorder",
+        description=(
+            "Active providers offering buprenorphine, methadone or naltrexone, nearest first (then by name). "
+            "When nothing matches within the radius, the nearest matching providers come back anyway, with "
+            "`within_radius` false. Search locations are never logged or stored."
+        ),
+        parameters=[
+            ProviderSearchQuery,
+            OpenApiParameter(
+                "format", str, enum=["json", "geojson", "csv"], description="Response format (default json)."
+            ),
+        ],
+        responses={200: ProviderListSerializer},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        key = answer_key(request, request.accepted_media_type)
+        kept = RECENT_ANSWERS.get(key)
+        if kept is not None:
+            content, headers = kept
+            return HttpResponse(content, headers=headers)
+        response = Response(self._search(request))
+        response.recent_answer_key = key
+        return response
+
+    def finalize_response(self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(response, "recent_answer_key", None)
+        if key is not None and response.status_code == 200:
+            # Kept rendered, as bytes: a repeat costs neither the search nor the rendering.
+            response.render()
+            kept_headers = {
+                name: response[name] for name in ("Content-Type", "Content-Disposition") if name in response
+            }
+            RECENT_ANSWERS.put(key, (response.content, kept_headers))
+        return response
+
+    def _search(self, request: Request) -> dict[str, Any]:
         check_parameter_names(request.query_params)
         query = ProviderSearchQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
         try:
-            if "lat" in params:
-                location = location_from_coordinates(params["lat"], params["lng"])
-            else:
-                location = resolve_location(params["near"])
+            location = search_location(
+                near=params.get("near", ""), latitude=params.get("lat"), longitude=params.get("lng")
+            )
         except LocationNotFound as error:
             raise LocationError(error, "lat" if "lat" in params else "near") from None
         page, page_size = params["page"], params["page_size"]
@@ -113,28 +140,28 @@ class ProviderListView(LocatorAPIView):
         previous = None
         if page > 1:
             previous = replace_query_param(url, "page", page - 1) if page > 2 else remove_query_param(url, "page")
-        return Response(
-            {
-                "count": result.count,
-                "next": replace_query_param(url, "page", page + 1) if has_next else None,
-                "previous": previous,
-                "radius_miles": result.radius_miles,
-                "within_radius": result.within_radius,
-                "location": {
-                    "label": location.label,
-                    "latitude": location.latitude,
-                    "longitude": location.longitude,
-                    "precision": location.precision.value,
-                },
-                "results": ProviderMatchSerializer(providers, many=True, context={"request": request}).data,
-            }
-        )
+        return {
+            "count": result.count,
+            "next": replace_query_param(url, "page", page + 1) if has_next else None,
+            "previous": previous,
+            "radius_miles": result.radius_miles,
+            "within_radius": result.within_radius,
+            "location": {
+                "label": location.label,
+                "latitude": location.latitude,
+                "longitude": location.longitude,
+                "precision": location.precision.value,
+            },
+            "results": ProviderMatchSerializer(providers, many=True, context={"request": request}).data,
+        }
 
 
-@extend_schema(
-    summary="One provider, with its full service list and provenance", responses={200: ProviderDetailSerializer}
-)
 class ProviderDetailView(LocatorAPIView):
+    @extend_schema(
+        operation_id="provider_retrieve",
+        summary="One provider, with its full service list and provenance",
+        responses={200: ProviderDetailSerializer},
+    )
     def get(self, request: Request, provider_id: int) -> Response:
         provider = get_object_or_404(
             Provider.objects.prefetch_related("records__source_file"), id=provider_id, active=True
@@ -162,29 +189,18 @@ class MetaView(LocatorAPIView):
     def get(self, request: Request) -> Response:
         active = Provider.objects.filter(active=True)
         searchable = searchable_providers()
-        files = SourceFile.objects.order_by("source", F("data_date").desc(nulls_last=True), "-imported_at")
-        newest: dict[str, SourceFile] = {}
-        for source_file in files:
-            newest.setdefault(source_file.source, source_file)
-        totals = {
-            row["source"]: row
-            for row in SourceFile.objects.values("source")
-            .annotate(files=Count("id"), last=Max("imported_at"))
-            .order_by()
-        }
-        sample_sources = set(files.filter(is_sample=True).values_list("source", flat=True))
         return Response(
             {
                 "sources": [
                     {
-                        "source": source,
-                        "name": source_file.get_source_display(),
-                        "newest_data_date": data_date_text(source_file.data_date, source_file.data_date_precision),
-                        "files": totals[source]["files"],
-                        "last_imported_at": totals[source]["last"],
-                        "is_sample": source in sample_sources,
+                        "source": summary.source,
+                        "name": summary.name,
+                        "newest_data_date": summary.newest_data_date_text,
+                        "files": summary.files,
+                        "last_imported_at": summary.last_imported_at,
+                        "is_sample": summary.is_sample,
                     }
-                    for source, source_file in newest.items()
+                    for summary in source_summaries()
                 ],
                 "providers": searchable.count(),
                 "by_kind": dict(searchable.values_list("kind").annotate(count=Count("id")).order_by("kind")),
