@@ -1,6 +1,6 @@
 """The one search core: a location, a radius and filters -> active MAT providers, nearest first.
 
-Three steps, all in the database: a bounding box, as ranges of indexed grid cells; the exact
+Three steps, all in one database query: a bounding box, as ranges of indexed grid cells; the exact
 great-circle test as a dot product of unit vectors (`unit_x`, `unit_y`, `unit_z`), which is plain
 arithmetic on SQLite and PostgreSQL alike; and ranking by that dot product, then name, then id.
 Web pages and the API both call `provider_search`; neither knows any of this.
@@ -9,8 +9,11 @@ Web pages and the API both call `provider_search`; neither knows any of this.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from locator.geo import (
     EARTH_RADIUS_MILES,
@@ -133,31 +136,51 @@ def _any(field_names) -> Q:
     return q
 
 
-def _within(location: Location, radius_miles: float, filters: SearchFilters) -> QuerySet[Provider]:
-    """Matching providers within the radius: grid cells of its bounding box, then the exact circle."""
-    cells = Q()
-    for first, last in grid_cell_ranges(bounding_box(location.latitude, location.longitude, radius_miles)):
-        cells |= Q(grid_cell__gte=first, grid_cell__lte=last)
-    x, y, z = unit_vector(location.latitude, location.longitude)
-    return (
-        Provider.objects.filter(cells, _filter_q(filters))
-        .alias(dot=F("unit_x") * x + F("unit_y") * y + F("unit_z") * z)
-        .filter(dot__gte=min_dot_for_radius(radius_miles))
-    )
+@lru_cache(maxsize=256)
+def _filter_sql(filters: SearchFilters, vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause of `_filter_q`, compiled by Django once per filter set and database."""
+    query = Provider.objects.filter(_filter_q(filters)).query
+    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql, tuple(params)
 
 
 def _ranked_ids(
-    queryset: QuerySet[Provider], location: Location, offset: int, limit: int
+    location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int
 ) -> list[tuple[int, float, int]]:
-    """(id, dot, total matches) of one page, nearest first: ids only, so that the sort carries no
-    wide rows and the search index alone can answer it."""
-    x, y, z = unit_vector(location.latitude, location.longitude)
-    ranked = (
-        queryset.annotate(dot=F("unit_x") * x + F("unit_y") * y + F("unit_z") * z, total=Window(Count("id")))
-        .order_by("-dot", "name", "id")
-        .values_list("id", "dot", "total")
+    """(id, dot, total matches) of one page of matches within the radius, nearest first.
+
+    Grid cells of the bounding box narrow the rows through the index, then the dot product keeps the
+    exact circle. Written as SQL because building and compiling this query through the ORM cost ten
+    times what the database spends answering it; the filters still come from `_filter_q`.
+    """
+    table = connection.ops.quote_name(Provider._meta.db_table)
+
+    def column(name: str) -> str:
+        return f"{table}.{connection.ops.quote_name(Provider._meta.get_field(name).column)}"
+
+    cell_ranges = grid_cell_ranges(bounding_box(location.latitude, location.longitude, radius_miles))
+    cells_sql = " OR ".join(f"({column('grid_cell')} >= %s AND {column('grid_cell')} <= %s)" for _ in cell_ranges)
+    cells_params = [bound for cell_range in cell_ranges for bound in cell_range]
+    filter_sql, filter_params = _filter_sql(filters, connection.vendor)
+    dot_sql = f"((({column('unit_x')} * %s) + ({column('unit_y')} * %s)) + ({column('unit_z')} * %s))"
+    dot_params = list(unit_vector(location.latitude, location.longitude))
+    sql = (
+        f"SELECT {column('id')}, {dot_sql}, COUNT(*) OVER () FROM {table}"
+        f" WHERE ({cells_sql}) AND {filter_sql} AND {dot_sql} >= %s"
+        f" ORDER BY 2 DESC, {column('name')} ASC, 1 ASC LIMIT %s OFFSET %s"
     )
-    return list(ranked[offset : offset + limit])
+    params = [
+        *dot_params,
+        *cells_params,
+        *filter_params,
+        *dot_params,
+        min_dot_for_radius(radius_miles),
+        limit,
+        offset,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(provider_id, dot, total) for provider_id, dot, total in cursor.fetchall()]
 
 
 def _matches(ranked: list[tuple[int, float, int]], within: bool) -> list[ProviderMatch]:
@@ -181,13 +204,12 @@ def provider_search(
     """
     if not 0 < radius_miles <= MAX_RADIUS_MILES:
         raise InvalidSearch("radius", f"radius must be more than 0 and at most {MAX_RADIUS_MILES:g} miles")
-    within = _within(location, radius_miles, filters)
     # The count rides along with the page (a window over all matches), saving a second scan.
-    page = _ranked_ids(within, location, offset, limit)
+    page = _ranked_ids(location, radius_miles, filters, offset, limit)
     if page:
         return SearchResult(location, radius_miles, page[0][2], True, _matches(page, True))
-    if offset and (count := within.count()):
-        return SearchResult(location, radius_miles, count, True, [])
+    if offset and (first := _ranked_ids(location, radius_miles, filters, 0, 1)):
+        return SearchResult(location, radius_miles, first[0][2], True, [])
     # Nothing within the radius: the nearest few anywhere. Whatever lies outside a circle is farther
     # than everything inside it, so widen until a circle holds them; each step costs a fraction of
     # the next, since the ranking reads only the search index.
@@ -195,7 +217,7 @@ def provider_search(
     while wider < _WHOLE_EARTH_MILES:
         # Past a thousand miles the box spans most of the country: search everywhere at once.
         wider = wider * 4 if wider * 4 <= 1000 else _WHOLE_EARTH_MILES
-        nearest = _ranked_ids(_within(location, wider, filters), location, 0, NEAREST_WHEN_NONE_WITHIN)
+        nearest = _ranked_ids(location, wider, filters, 0, NEAREST_WHEN_NONE_WITHIN)
         if len(nearest) == NEAREST_WHEN_NONE_WITHIN or (nearest and wider == _WHOLE_EARTH_MILES):
             return SearchResult(
                 location, radius_miles, len(nearest), False, _matches(nearest[offset : offset + limit], False)
