@@ -4,7 +4,7 @@
     .venv/bin/python bench/load.py [--seconds 60] [--max-requests 200000] [--workers 2]
 
 Needs wrk (apt-get install wrk). Prints a table: requests/s, p50/p99 latency, errors, and the
-workers' memory at start and end. DATABASE_URL chooses the database, as for the other benchmarks.
+workers' memory every tenth of the run, from after a warm-up that fills the bounded kept answers. DATABASE_URL chooses the database, as for the other benchmarks.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from common import PROJECT_DIR, throwaway_database  # noqa: I001  (sets up Django first)
-
 from django.conf import settings
 from django.db import connection
 
@@ -81,6 +82,22 @@ def database_url() -> str:
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or "5432"
     return f"postgres://{settings_dict['USER']}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def warm_up(base_url: str, paths: list[str]) -> int:
+    """Ask every path once, four at a time; how many did not answer 200. (wrk cannot stop at a request
+    count before its time is up.)"""
+
+    def status(path: str) -> int:
+        try:
+            with urllib.request.urlopen(base_url + path, timeout=30) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(4) as pool:
+        return sum(code != 200 for code in pool.map(status, paths))
 
 
 def worker_memory_mib(master_pid: int) -> list[float]:
@@ -181,19 +198,29 @@ def main() -> None:
             api_file, page_file = scratch / "api.txt", scratch / "pages.txt"
             api_file.write_text("\n".join(search_paths("api", 50_000, 1, args.popular_share)) + "\n")
             page_file.write_text("\n".join(search_paths("page", 20_000, 2, args.popular_share)) + "\n")
-            # Warm up: each worker's first requests load code and fill the database cache.
-            warm = run_wrk(base_url, api_file, 2, 5, 400, scratch)
-            warm.communicate()
-            memory_start = worker_memory_mib(gunicorn.pid)
+            # Warm up until each worker's kept answers are full: memory measured before that would count
+            # the bounded caches filling as growth. Random places only, so that every answer is new.
+            warm_count = args.workers * settings.LOCATOR_RECENT_ANSWERS * 2
+            started = time.monotonic()
+            warm_failures = warm_up(
+                base_url, search_paths("api", warm_count, 3, 0) + search_paths("page", warm_count, 4, 0)
+            )
+            print(
+                f"warmed up with {warm_count} new API and {warm_count} new page searches in "
+                f"{time.monotonic() - started:.0f} s, {warm_failures} failed"
+            )
+            memory = [(0, worker_memory_mib(gunicorn.pid))]
             api = run_wrk(base_url, api_file, args.api_connections, args.seconds, args.max_requests, scratch)
             pages = run_wrk(base_url, page_file, args.page_connections, args.seconds, args.max_requests, scratch)
-            time.sleep(args.seconds / 2)
-            memory_middle = worker_memory_mib(gunicorn.pid)
+            step = max(1, args.seconds // 6)
+            for elapsed in range(step, args.seconds, step):
+                time.sleep(step)
+                memory.append((elapsed, worker_memory_mib(gunicorn.pid)))
             results = {
                 "API searches": parse_wrk(api.communicate()[0]),
                 "page searches": parse_wrk(pages.communicate()[0]),
             }
-            memory_end = worker_memory_mib(gunicorn.pid)
+            memory.append((args.seconds, worker_memory_mib(gunicorn.pid)))
         finally:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)
@@ -208,14 +235,13 @@ def main() -> None:
             f"| {name} | {result['requests']} | {result['rate']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
             f"| {result['errors']} |"
         )
-    print(
-        "\nworker memory (RSS MiB) at start: "
-        + ", ".join(f"{size:.0f}" for size in memory_start)
-        + "; half-way: "
-        + ", ".join(f"{size:.0f}" for size in memory_middle)
-        + "; at end: "
-        + ", ".join(f"{size:.0f}" for size in memory_end)
-    )
+    print("\nworker memory (RSS MiB) during the run:\n")
+    print("| second | " + " | ".join(f"worker {number}" for number in range(1, args.workers + 1)) + " |")
+    print("|---|" + "---|" * args.workers)
+    for elapsed, sizes in memory:
+        print(f"| {elapsed} | " + " | ".join(f"{size:.0f}" for size in sizes) + " |")
+    growth = [end - start for start, end in zip(memory[0][1], memory[-1][1])]
+    print("\ngrowth from start to end (MiB): " + ", ".join(f"{size:+.1f}" for size in growth))
 
 
 if __name__ == "__main__":

@@ -84,7 +84,8 @@ class ProviderSerializer(serializers.Serializer):
         """The declared fields in their order, built directly: DRF's generic field-by-field path
         would cost more than the search itself. A test holds every response to the declared fields."""
         values = self.values(provider)
-        return {name: values[name] for name in self.fields}
+        # The declared names, not `self.fields`: those are deep copies made anew for every response.
+        return {name: values[name] for name in self._declared_fields}
 
     def values(self, provider: Provider) -> dict[str, Any]:
         values = {name: getattr(provider, name) for name in _PLAIN_FIELDS}
