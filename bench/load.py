@@ -198,16 +198,21 @@ def main() -> None:
             api_file, page_file = scratch / "api.txt", scratch / "pages.txt"
             api_file.write_text("\n".join(search_paths("api", 50_000, 1, args.popular_share)) + "\n")
             page_file.write_text("\n".join(search_paths("page", 20_000, 2, args.popular_share)) + "\n")
-            # Warm up until each worker's kept answers are full: memory measured before that would count
-            # the bounded caches filling as growth. Random places only, so that every answer is new.
+            # Warm up until each worker's kept answers are full and hold what the run will ask: memory measured
+            # before that would count the bounded caches filling as growth. New places first, then every
+            # popular search a few times, so that each worker holds the popular answers as the freshest.
             warm_count = args.workers * settings.LOCATOR_RECENT_ANSWERS * 2
             started = time.monotonic()
-            warm_failures = warm_up(
-                base_url, search_paths("api", warm_count, 3, 0) + search_paths("page", warm_count, 4, 0)
-            )
+            warm_paths = [
+                *search_paths("api", warm_count, 3, 0),
+                *search_paths("page", warm_count, 4, 0),
+                *[*dict.fromkeys(search_paths("api", 20_000, 1, 1))] * args.workers * 2,
+                *[*dict.fromkeys(search_paths("page", 20_000, 2, 1))] * args.workers * 2,
+            ]
+            warm_failures = warm_up(base_url, warm_paths)
             print(
-                f"warmed up with {warm_count} new API and {warm_count} new page searches in "
-                f"{time.monotonic() - started:.0f} s, {warm_failures} failed"
+                f"warmed up with {len(warm_paths)} searches in {time.monotonic() - started:.0f} s, "
+                f"{warm_failures} failed"
             )
             memory = [(0, worker_memory_mib(gunicorn.pid))]
             api = run_wrk(base_url, api_file, args.api_connections, args.seconds, args.max_requests, scratch)
