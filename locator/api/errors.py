@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -25,6 +26,31 @@ class LocationError(exceptions.APIException):
 
 def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "field": field, **extra}}
+
+
+ERROR_SCHEMA = inline_serializer(
+    "Error",
+    fields={
+        "error": inline_serializer(
+            "ErrorDetail",
+            fields={
+                "code": serializers.CharField(help_text="invalid, unknown_location, not_found, throttled, ..."),
+                "message": serializers.CharField(help_text="What was wrong, in words a person can act on."),
+                "field": serializers.CharField(allow_null=True, help_text="The parameter at fault, if one is."),
+                "suggestions": serializers.ListField(
+                    child=serializers.CharField(),
+                    required=False,
+                    help_text="For an unknown location: places with a similar name.",
+                ),
+            },
+        )
+    },
+)
+NOT_FOUND = OpenApiResponse(ERROR_SCHEMA, "Nothing there: an unknown or inactive provider, or a page past the last.")
+THROTTLED = OpenApiResponse(
+    ERROR_SCHEMA, "Too many requests from this client; the Retry-After header says when to retry."
+)
+BAD_PARAMETER = OpenApiResponse(ERROR_SCHEMA, "A parameter is missing, malformed, out of range or unknown.")
 
 
 def _first_error(detail: Any, field: str | None = None) -> tuple[str | None, str, str]:

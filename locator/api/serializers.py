@@ -147,6 +147,34 @@ class ProviderListSerializer(serializers.Serializer):
     results = ProviderMatchSerializer(many=True)
 
 
+class PointSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="Point")
+    coordinates = serializers.ListField(
+        child=serializers.FloatField(), min_length=2, max_length=2, help_text="[longitude, latitude]"
+    )
+
+
+class ProviderFeaturePropertiesSerializer(ProviderMatchSerializer):
+    # In GeoJSON the point is the geometry.
+    latitude = None
+    longitude = None
+
+
+class ProviderFeatureSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="Feature")
+    id = serializers.IntegerField()
+    geometry = PointSerializer(allow_null=True, help_text="Null where the provider could not be located.")
+    properties = ProviderFeaturePropertiesSerializer()
+
+
+class ProviderFeatureCollectionSerializer(ProviderListSerializer):
+    """`format=geojson`: the same page as a FeatureCollection."""
+
+    type = serializers.CharField(help_text="FeatureCollection")
+    features = ProviderFeatureSerializer(many=True)
+    results = None
+
+
 class RecordSerializer(serializers.Serializer):
     source = serializers.CharField()
     source_name = serializers.CharField(source="get_source_display")
@@ -159,7 +187,7 @@ class RecordSerializer(serializers.Serializer):
     last_seen = serializers.DateTimeField()
     active = serializers.BooleanField(help_text="Still listed in the newest snapshot of its source.")
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Date (or year) of the file's data."))
     def get_data_date(self, record: SourceRecord) -> str | None:
         return data_date_text(record.source_file.data_date, record.source_file.data_date_precision)
 

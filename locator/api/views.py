@@ -8,7 +8,8 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -18,10 +19,15 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from locator.api.errors import LocationError
+from locator.api.errors import BAD_PARAMETER, NOT_FOUND, THROTTLED, LocationError
 from locator.api.query import ProviderSearchQuery, check_parameter_names
 from locator.api.renderers import CSVRenderer, GeoJSONRenderer
-from locator.api.serializers import ProviderDetailSerializer, ProviderListSerializer, ProviderMatchSerializer
+from locator.api.serializers import (
+    ProviderDetailSerializer,
+    ProviderFeatureCollectionSerializer,
+    ProviderListSerializer,
+    ProviderMatchSerializer,
+)
 from locator.geocoding import LocationNotFound, search_location
 from locator.models import Provider
 from locator.provenance import attach_source_listings, source_summaries
@@ -85,7 +91,16 @@ class ProviderListView(LocatorAPIView):
                 "format", str, enum=["json", "geojson", "csv"], description="Response format (default json)."
             ),
         ],
-        responses={200: ProviderListSerializer},
+        responses={
+            (200, JSONRenderer.media_type): ProviderListSerializer,
+            (200, GeoJSONRenderer.media_type): ProviderFeatureCollectionSerializer,
+            (200, CSVRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.STR, "One row per result, the columns in the order of the JSON result's fields."
+            ),
+            (400, JSONRenderer.media_type): BAD_PARAMETER,
+            (404, JSONRenderer.media_type): NOT_FOUND,
+            (429, JSONRenderer.media_type): THROTTLED,
+        },
     )
     def get(self, request: Request) -> HttpResponse:
         key = answer_key(request, request.accepted_media_type)
@@ -160,7 +175,7 @@ class ProviderDetailView(LocatorAPIView):
     @extend_schema(
         operation_id="provider_retrieve",
         summary="One provider, with its full service list and provenance",
-        responses={200: ProviderDetailSerializer},
+        responses={200: ProviderDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
     )
     def get(self, request: Request, provider_id: int) -> Response:
         provider = get_object_or_404(
@@ -182,7 +197,8 @@ class ProviderDetailView(LocatorAPIView):
                 "by_medication": serializers.DictField(child=serializers.IntegerField()),
                 "otp": serializers.IntegerField(),
             },
-        )
+        ),
+        429: THROTTLED,
     },
 )
 class MetaView(LocatorAPIView):
