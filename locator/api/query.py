@@ -15,11 +15,17 @@ MAX_PAGE = 10_000
 MAX_PAGE_SIZE = 100
 
 
+def _choice_field(choices: tuple[str, ...], **kwargs: Any) -> serializers.ChoiceField:
+    # The refusal lists what would work instead of echoing the value back, which may be huge.
+    message = f"unknown value; use one of: {', '.join(choices)}"
+    return serializers.ChoiceField(choices=choices, error_messages={"invalid_choice": message}, **kwargs)
+
+
 class CommaSeparatedChoicesField(serializers.ListField):
     """`medication=buprenorphine,methadone` or `medication=buprenorphine&medication=methadone`."""
 
     def __init__(self, *, choices: tuple[str, ...], **kwargs: Any):
-        super().__init__(child=serializers.ChoiceField(choices=choices), max_length=len(choices), **kwargs)
+        super().__init__(child=_choice_field(choices), max_length=len(choices), **kwargs)
 
     def get_value(self, dictionary: Any) -> Any:
         if self.field_name not in dictionary:
@@ -63,8 +69,8 @@ class ProviderSearchQuery(serializers.Serializer):
     telehealth = serializers.BooleanField(
         required=False, default=False, help_text="Only providers offering telehealth."
     )
-    language = serializers.ChoiceField(
-        choices=tuple(LANGUAGE_FIELDS), required=False, help_text="Services in this language (es: Spanish)."
+    language = _choice_field(
+        tuple(LANGUAGE_FIELDS), required=False, help_text="Services in this language (es: Spanish)."
     )
     state = serializers.RegexField(
         r"^[A-Za-z]{2}$",
@@ -72,7 +78,9 @@ class ProviderSearchQuery(serializers.Serializer):
         help_text="Two-letter state or territory code.",
         error_messages={"invalid": "use a two-letter state code such as OK"},
     )
-    q = serializers.CharField(required=False, max_length=100, help_text="Part of the provider's name.")
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Part of the provider's name."
+    )
     page = serializers.IntegerField(
         required=False, default=1, min_value=1, max_value=MAX_PAGE, help_text="Page of results, from 1."
     )

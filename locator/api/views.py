@@ -46,7 +46,7 @@ class FormatParameterNegotiation(DefaultContentNegotiation):
         requested = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if requested and requested not in {renderer.format for renderer in renderers}:
             known = ", ".join(renderer.format for renderer in renderers)
-            raise serializers.ValidationError({"format": f"unknown format {requested!r}; use one of: {known}"})
+            raise serializers.ValidationError({"format": f"unknown format; use one of: {known}"})
         return super().select_renderer(request, renderers, format_suffix)
 
 
