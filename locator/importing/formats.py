@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from locator.importing import directory_codes, findtreatment, otp_directory, practitioners
-from locator.importing.records import FileFormatError, ParsedFile
+from locator.importing.records import FileFormatError, ParsedFile, Source
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,16 @@ FORMATS = (
     Format(findtreatment.CSV_FORMAT, findtreatment.parse_csv, matches_header=findtreatment.sniff_csv),
 )
 FORMAT_NAMES = tuple(format.name for format in FORMATS)
+# Words in SAMHSA's own file names that say which source a file is. The content decides the format, but a
+# file whose name says one source and whose content is another is a wrong download, not data to load.
+NAME_SAYS_SOURCE = {
+    "otp_directory": Source.OTP_DIRECTORY,
+    "findtreatment": Source.FINDTREATMENT,
+    "physician_locator": Source.PRACTITIONER_LOCATOR,
+    "practitioner": Source.PRACTITIONER_LOCATOR,
+    "national_directory": Source.NATIONAL_DIRECTORY,
+    "sut_facilities": Source.LOCATOR_FACILITY_LIST,
+}
 _SNIFF_CHARACTERS = 16_384
 
 
@@ -53,6 +63,16 @@ def detect_format(text: str) -> Format | None:
     return None
 
 
+def check_name_matches_content(file_name: str, parsed: ParsedFile) -> None:
+    lowered = file_name.lower()
+    named = {source for word, source in NAME_SAYS_SOURCE.items() if word in lowered}
+    if named and parsed.source not in named:
+        said = " or ".join(sorted(source.label for source in named))
+        raise FileFormatError(
+            f"the name says {said}, but the content is {parsed.source.label}; check that the right file was saved"
+        )
+
+
 def parse_text(text: str, *, format_name: str | None = None) -> ParsedFile:
     """Parse one file's text, in the named format or the one detected; FileFormatError if none fits."""
     if format_name:
@@ -61,6 +81,8 @@ def parse_text(text: str, *, format_name: str | None = None) -> ParsedFile:
             raise FileFormatError(f"unknown format {format_name!r}; known: {', '.join(FORMAT_NAMES)}")
     else:
         chosen = detect_format(text)
+        if chosen is None and text.lstrip()[:1] == "<":
+            raise FileFormatError("a web page, not a SAMHSA export (an error page saved in its place?)")
         if chosen is None:
             raise FileFormatError("not a SAMHSA format this importer knows")
     return chosen.parse(text)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from locator import gazetteer
 from locator.geocoding import address_query, cached_locations
-from locator.importing.formats import detect_format, parse_text
+from locator.importing.formats import check_name_matches_content, detect_format, parse_text
 from locator.importing.merge import RecordState, merge_provider, payload_hash, record_payload
 from locator.importing.normalize import address_key, name_key, name_similarity, name_street_key, phone_key
 from locator.importing.records import (
@@ -142,6 +142,8 @@ def load_file(path: Path, *, format_name: str | None = None, data_date: date | N
     except OSError as error:
         raise FileFormatError(f"cannot read the file: {error.strerror or error}") from None
     parsed = parse_text(decode_text(raw), format_name=format_name)
+    if format_name is None:
+        check_name_matches_content(path.name, parsed)
     records: list[ProviderRecord] = []
     rejections: list[Rejection] = []
     first_row_of_key: dict[str, int] = {}
@@ -155,6 +157,11 @@ def load_file(path: Path, *, format_name: str | None = None, data_date: date | N
         else:
             first_row_of_key[item.source_key] = item.row_number
             records.append(item)
+    if not records and rejections and parsed.coverage != Coverage.PARTIAL:
+        # A complete listing with nothing usable in it would retire the whole source.
+        raise FileFormatError(
+            f"none of its {len(rejections)} rows could be used; row {rejections[0].row_number}: {rejections[0].reason}"
+        )
     named_date, precision = data_date_from_name(path.name)
     return LoadedFile(
         path=path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -39,7 +40,15 @@ def _plausibility(text: str) -> int:
 
 
 def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) when it is valid, else the likelier of cp1252 and mac_roman."""
+    """UTF-8 (with or without BOM) when it is valid, UTF-16 with its BOM (Excel's "Unicode text"), else the
+    likelier of cp1252 and mac_roman. NUL bytes in anything else mean it is not a text file at all."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FileFormatError("the file starts as UTF-16 text but does not decode as UTF-16") from None
+    if b"\x00" in raw:
+        raise FileFormatError("the file holds NUL bytes: it is binary or in an encoding SAMHSA does not use")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -87,25 +96,48 @@ def csv_rows(
         raise FileFormatError("the file is empty") from None
     except csv.Error as error:
         raise FileFormatError(f"the header is not readable CSV: {error}") from None
-    return _csv_data_rows(reader, header)
+    return _csv_data_rows(reader, header, ends_with_line_break=text.endswith(("\n", "\r")))
 
 
-def _csv_data_rows(reader: Any, header: list[str]) -> Iterator[tuple[int, dict[str, str]] | Rejection]:
+def _numbered_rows(reader: Any) -> Iterator[tuple[int, list[str] | csv.Error]]:
     while True:
         row_number = reader.line_num + 1
         try:
-            fields = next(reader)
+            yield row_number, next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            yield Rejection(row_number, f"unreadable CSV: {error}")
+            yield row_number, error
+
+
+def _csv_data_rows(
+    reader: Any, header: list[str], *, ends_with_line_break: bool
+) -> Iterator[tuple[int, dict[str, str]] | Rejection]:
+    rows = _numbered_rows(reader)
+    following = next(rows, None)
+    data_rows = longer_rows = 0
+    while following is not None:
+        (row_number, fields), following = following, next(rows, None)
+        # A short or broken last row with no line break after it is where a download stopped: the file
+        # is cut off, and as a snapshot it would retire every program after the cut.
+        cut_off = following is None and not ends_with_line_break
+        if cut_off and (isinstance(fields, csv.Error) or len(fields) < len(header)):
+            raise FileFormatError(f"the file ends in the middle of row {row_number}: it looks cut off")
+        if isinstance(fields, csv.Error):
+            yield Rejection(row_number, f"unreadable CSV: {fields}")
             continue
         if not any(field.strip() for field in fields):
             continue
+        data_rows += 1
         if len(fields) != len(header):
+            longer_rows += len(fields) > len(header)
             yield Rejection(row_number, f"{len(fields)} fields where the header has {len(header)}: columns would shift")
             continue
         yield row_number, dict(zip(header, fields))
+    if longer_rows * 2 > data_rows:
+        raise FileFormatError(
+            f"{longer_rows} of {data_rows} rows have more fields than the header: the columns are shifted"
+        )
 
 
 _STREET_ADDRESS_RE = re.compile(
