@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from locator.importing.importer import import_files
 from locator.models import Provider
@@ -12,9 +13,31 @@ def staff_client(client, django_user_model):
     return client
 
 
-def test_admin_needs_a_login(client, db):
-    response = client.get("/admin/locator/provider/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/locator/provider/",
+        "/admin/locator/provider/1/change/",
+        "/admin/locator/problemreport/",
+        "/admin/locator/sourcefile/",
+        "/admin/auth/user/",
+        "/admin/auth/user/add/",
+    ],
+)
+def test_admin_needs_a_login(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_admin_login_refuses_a_cross_site_post_and_wrong_passwords(db, django_user_model):
+    django_user_model.objects.create_superuser("reviewer", "reviewer@example.org", "not-a-real-password")
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post("/admin/login/", {"username": "reviewer", "password": "not-a-real-password"}).status_code == 403
+    token = browser.get("/admin/login/").cookies["csrftoken"].value
+    wrong = browser.post("/admin/login/", {"username": "reviewer", "password": "guess", "csrfmiddlewaretoken": token})
+    assert wrong.status_code == 200 and "_auth_user_id" not in browser.session
+    assert browser.get("/admin/locator/provider/").status_code == 302
 
 
 def test_admin_searches_providers_by_zip_and_filters_by_medication(staff_client, empty_directory):
