@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from locator import recent_answers
@@ -21,8 +22,10 @@ SHARED_DATA_DIR = Path(os.environ.get("LOCATOR_DATA_DIR") or PROJECT_DIR.parent 
 
 @pytest.fixture(autouse=True)
 def no_recent_answers_between_tests():
-    """Tests change the directory without an import; an answer kept from another test would be stale."""
+    """Tests change the directory without an import; an answer kept from another test would be stale.
+    Rate limits start over too: they count one client, and every test is that client."""
     yield
+    cache.clear()
     api_views.RECENT_ANSWERS.clear()
     web_views.RECENT_PAGES.clear()
     recent_answers.forget_directory_version()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 from locator.api.query import ALLOWED_PARAMETERS
+from locator.models import ProblemReport
 from locator.web.forms import SearchForm
+from tests.factories import make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,24 @@ def test_unknown_page_parameters_are_ignored_so_shared_links_keep_working(client
     # Links pasted from messaging apps gain tracking parameters; the search must still answer.
     response = client.get("/", {"near": "74103", "fbclid": "abc", "utm_source": "sms"})
     assert response.status_code == 200
+
+
+# The report form: a problem from the list, and optional words.
+ACCEPTED_DETAILS = {"empty", "whitespace", "unicode", "emoji", "SQL", "script", "negative", "zero", "NaN", "infinity"}
+ACCEPTED_DETAILS |= {"huge", "latitude 999", "page 10^9", "page_size 10^6"}
+
+
+@pytest.mark.parametrize(("field", "kind"), [(field, kind) for field in ("problem", "details") for kind in BAD_VALUES])
+def test_the_report_form_refuses_bad_values_and_stores_odd_words_verbatim(client, empty_directory, field, kind):
+    provider = make_provider(name="Fictional Program", latitude=36.15, longitude=-95.99)
+    data = {"problem": "closed", "details": "", field: BAD_VALUES[kind]}
+    response = client.post(f"/providers/{provider.id}/report/", data)
+    if field == "details" and kind in ACCEPTED_DETAILS:
+        assert response.status_code == 302
+        assert ProblemReport.objects.get().details == BAD_VALUES[kind].strip()
+        return
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert HELPLINE in html and 'class="field-error"' in html
+    assert "<script>alert(1)</script>" not in html
+    assert not ProblemReport.objects.exists()
