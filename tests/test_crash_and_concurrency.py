@@ -110,9 +110,9 @@ def directory_state(env: dict[str, str]) -> dict:
     return json.loads(done.stdout)
 
 
-def start_import(env: dict[str, str], shared_data_dir: Path) -> subprocess.Popen:
+def start_import(env: dict[str, str], path: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "import_samhsa", str(shared_data_dir / PRACTITIONERS)],
+        [sys.executable, "manage.py", "import_samhsa", str(path)],
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.PIPE,
@@ -134,7 +134,7 @@ def test_an_import_killed_in_the_middle_of_writing_leaves_exactly_the_previous_d
     separate_database, shared_data_dir
 ):
     before = directory_state(separate_database)
-    importing = start_import(separate_database, shared_data_dir)
+    importing = start_import(separate_database, shared_data_dir / PRACTITIONERS)
     read_until(importing, "applied ")
     # Well inside the one transaction: the practitioners take seconds to write.
     time.sleep(1.0)
@@ -144,7 +144,7 @@ def test_an_import_killed_in_the_middle_of_writing_leaves_exactly_the_previous_d
     assert after == before
     assert after.get("integrity", "ok") == "ok"
     # And the database takes the next import as if nothing had happened.
-    finished = start_import(separate_database, shared_data_dir)
+    finished = start_import(separate_database, shared_data_dir / PRACTITIONERS / "Physician_Locator_07_04_2020_OK.csv")
     output = finished.communicate(timeout=600)[0]
     assert finished.returncode == 0, output[-2000:]
     assert directory_state(separate_database)["providers"] > before["providers"]
@@ -161,7 +161,7 @@ def test_searches_during_an_import_see_the_old_directory_or_the_new_one_never_a_
         deadline = time.monotonic() + 60
         while not (answers_path.exists() and answers_path.read_text()) and time.monotonic() < deadline:
             time.sleep(0.05)
-        importing = start_import(separate_database, shared_data_dir)
+        importing = start_import(separate_database, shared_data_dir / PRACTITIONERS)
         output = importing.communicate(timeout=600)[0]
         assert importing.returncode == 0, output[-2000:]
         time.sleep(0.5)
