@@ -1,11 +1,13 @@
 """Production settings, security headers, /healthz and gunicorn's access log."""
 
+import importlib.util
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import types
 import urllib.request
 
 import pytest
@@ -187,3 +189,16 @@ def test_gunicorn_errors_name_neither_the_search_nor_the_client(capsys):
     logged = capsys.readouterr().err
     assert "Error handling request GET /" in logged and "Invalid request from ip=-" in logged
     assert "Main" not in logged and "203.0.113.9" not in logged
+
+
+def test_workers_hand_freed_heap_back_every_thousand_requests(monkeypatch):
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", PROJECT_DIR / "config" / "gunicorn.conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    assert conf.MALLOC_TRIM is not None, "glibc's malloc_trim was not found"
+    trims = []
+    monkeypatch.setattr(conf, "MALLOC_TRIM", trims.append)
+    worker = types.SimpleNamespace()
+    for _ in range(2500):
+        conf.post_request(worker, None, {}, None)
+    assert trims == [0, 0]
