@@ -160,7 +160,12 @@ def test_unknown_api_parameters_are_refused_and_named(client, shared_directory):
 def test_unknown_page_parameters_are_ignored_so_shared_links_keep_working(client, shared_directory):
     # Links pasted from messaging apps gain tracking parameters; the search must still answer.
     response = client.get("/", {"near": "74103", "fbclid": "abc", "utm_source": "sms"})
+    plain = client.get("/", {"near": "74103"})
     assert response.status_code == 200
+    assert response.context["result"].matches and response.context["place"] == "Tulsa, OK 74103"
+    assert [match.provider.id for match in response.context["result"].matches] == [
+        match.provider.id for match in plain.context["result"].matches
+    ]
 
 
 # The report form: a problem from the list, and optional words.

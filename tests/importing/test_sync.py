@@ -76,8 +76,14 @@ def test_a_sync_imports_the_national_sweep_and_the_otp_directory_and_keeps_every
 
 
 def test_a_transient_500_is_retried(samhsa):
-    samhsa.faults.append(replay_server.Fault("http_500", "sCodes=METH", times=1))
-    sync_samhsa()
+    fault = replay_server.Fault("http_500", "sCodes=METH", times=1)
+    samhsa.faults.append(fault)
+    report = sync_samhsa()
+    assert fault.times == 0, "the fault never fired"
+    failed = next(path for path in samhsa.requests if "sCodes=METH" in path)
+    # The request that got the 500 was asked again, and the sweep went on to import it.
+    assert samhsa.requests.count(failed) == 2
+    assert report.fetched == len(samhsa.requests) - 1
     assert SourceFile.objects.filter(source="findtreatment").exists()
 
 
