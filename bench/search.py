@@ -19,11 +19,10 @@ import time
 
 os.environ.setdefault("LOCATOR_API_RATE_LIMIT", "off")
 
+import numpy as np  # noqa: E402
 from common import percentiles_ms, throwaway_database  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-
-import numpy as np  # noqa: E402
 
 RADII_MILES = (5, 10, 25, 25, 25, 50, 100)
 FILTERS = (
@@ -69,7 +68,7 @@ def search_filters(params: dict[str, str]):
 
 
 def time_core(queries) -> list[float]:
-    from locator.geocoding import location_from_coordinates
+    from locator.places import location_from_coordinates
     from locator.search import provider_search
 
     seconds = []
@@ -103,7 +102,8 @@ class BruteForce:
     """Every searchable provider in NumPy arrays: the floor no database index can beat by scanning."""
 
     def __init__(self) -> None:
-        from locator.models import PAYMENT_FIELDS, Provider
+        from locator.models import Provider
+        from locator.vocabulary import PAYMENT_FIELDS
 
         fields = [
             "latitude",
@@ -160,7 +160,6 @@ class BruteForce:
 
 def replicate_to(target_size: int, seed: int) -> None:
     """Copy every provider with jitter until there are `target_size`: the same country, denser."""
-    from locator.geo import unit_vector
     from locator.models import Provider
 
     rng = np.random.default_rng(seed)
@@ -173,14 +172,22 @@ def replicate_to(target_size: int, seed: int) -> None:
     sql = f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     missing = target_size - Provider.objects.count()
     batch: list[list] = []
+    # One unsaved provider places each copy: the search columns derived exactly as the model derives them.
+    placed = Provider()
+    derived = ("unit_x", "unit_y", "unit_z", "grid_cell")
     with transaction.atomic(), connection.cursor() as cursor:
         while missing > 0:
             for row in originals[:missing]:
                 copy = list(row)
                 copy[index["latitude"]] += float(rng.uniform(-0.04, 0.04))
                 copy[index["longitude"]] += float(rng.uniform(-0.05, 0.05))
-                x, y, z = unit_vector(copy[index["latitude"]], copy[index["longitude"]])
-                copy[index["unit_x"]], copy[index["unit_y"]], copy[index["unit_z"]] = x, y, z
+                placed.set_location(
+                    latitude=copy[index["latitude"]],
+                    longitude=copy[index["longitude"]],
+                    location_precision=copy[index["location_precision"]],
+                )
+                for name in derived:
+                    copy[index[name]] = getattr(placed, name)
                 for position in json_positions:
                     copy[position] = json.dumps(copy[position])
                 batch.append(copy)

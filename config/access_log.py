@@ -8,7 +8,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from locator.logging import DropQueryStrings
+from locator.log_filters import DropQueryStrings
 
 
 def access_record(*, method: str, path: str, status: str, response_bytes: int, duration: timedelta) -> dict[str, Any]:

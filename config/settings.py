@@ -225,7 +225,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_query_strings": {"()": "locator.logging.DropQueryStrings"}},
+    "filters": {"no_query_strings": {"()": "locator.log_filters.DropQueryStrings"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_strings"]},

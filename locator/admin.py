@@ -4,23 +4,20 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from locator.models import GeocodedAddress, ProblemReport, Provider, SourceFile, SourceRecord
+from locator.vocabulary import Medication
 
 
 class MedicationFilter(admin.SimpleListFilter):
     title = _("medication")
     parameter_name = "medication"
-    FIELDS = {
-        "buprenorphine": "offers_buprenorphine",
-        "methadone": "offers_methadone",
-        "naltrexone": "offers_naltrexone",
-    }
 
     def lookups(self, request, model_admin):
-        return [(name, name.capitalize()) for name in self.FIELDS]
+        return Medication.choices
 
     def queryset(self, request, queryset):
-        field = self.FIELDS.get(self.value() or "")
-        return queryset.filter(**{field: True}) if field else queryset
+        if self.value() not in Medication.values:
+            return queryset
+        return queryset.filter(**{Medication(self.value()).field_name: True})
 
 
 class SourceRecordInline(admin.TabularInline):
@@ -60,7 +57,27 @@ class ProviderAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state", MedicationFilter, "is_otp", "active", "location_precision", "is_sample")
     search_fields = ("name", "name2", "city", "zip_code")
     inlines = [SourceRecordInline]
-    readonly_fields = ("first_seen", "last_seen", "address_key", "phone_key", "name_key")
+    # Every field is merged from SAMHSA's records on each import, which would overwrite an edit here, and
+    # the search's columns follow the location: data is corrected by a report or a re-import instead.
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [field.name for field in Provider._meta.fields if not field.primary_key],
+                "description": _(
+                    "Listings are merged from SAMHSA's files on every import and cannot be edited here. "
+                    "To correct one, review the problem reports and re-import the source, or report it to SAMHSA."
+                ),
+            },
+        )
+    ]
+    readonly_fields = fieldsets[0][1]["fields"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(SourceFile)

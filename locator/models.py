@@ -5,53 +5,36 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from locator.importing.records import SOURCE_LABELS, DatePrecision, Kind, Precision
-
-KIND_CHOICES = [
-    (Kind.FACILITY.value, _("Treatment facility")),
-    (Kind.OTP.value, _("Opioid treatment program")),
-    (Kind.PRACTITIONER.value, _("Practitioner")),
-]
-PRECISION_CHOICES = [
-    (Precision.SOURCE.value, _("Coordinates from SAMHSA")),
-    (Precision.ADDRESS.value, _("Geocoded street address")),
-    (Precision.ZIP_CENTROID.value, _("Approximate: centre of the ZIP code")),
-    (Precision.CITY_CENTROID.value, _("Approximate: centre of the city")),
-]
-SOURCE_CHOICES = [(source.value, label) for source, label in SOURCE_LABELS.items()]
-CERTIFICATION_CHOICES = [("certified", _("Certified")), ("provisional", _("Provisional"))]
-
-
-# Provider field for each payment code of locator.importing.labels.PAYMENT_CODES.
-PAYMENT_FIELDS = {
-    "medicaid": "accepts_medicaid",
-    "medicare": "accepts_medicare",
-    "private_insurance": "accepts_private_insurance",
-    "state_plan": "accepts_state_plan",
-    "military": "accepts_military_insurance",
-    "cash": "accepts_cash",
-    "free": "offers_free_care",
-    "sliding_fee": "offers_sliding_fee",
-    "payment_assistance": "offers_payment_assistance",
-    "ihs_tribal": "accepts_ihs_tribal",
-}
+from locator.geo import grid_cell, unit_vector
+from locator.vocabulary import (
+    LANGUAGE_FIELDS,
+    PAYMENT_FIELDS,
+    Certification,
+    Coverage,
+    DatePrecision,
+    Kind,
+    Language,
+    LocationPrecision,
+    Medication,
+    Source,
+)
 
 # Filters most providers do not match: each has a small index of its own, so that a search for
 # one of them far from any match reads only the matching rows, not the whole directory.
 RARE_FILTER_FIELDS = {
-    "meth": "offers_methadone",
-    "nal": "offers_naltrexone",
+    "meth": Medication.METHADONE.field_name,
+    "nal": Medication.NALTREXONE.field_name,
     "otp": "is_otp",
     "tele": "offers_telehealth",
-    "es": "offers_spanish",
-    **{code: field for code, field in PAYMENT_FIELDS.items()},
+    "es": LANGUAGE_FIELDS[Language.SPANISH],
+    **{payment.value: field for payment, field in PAYMENT_FIELDS.items()},
 }
 
 
 class Provider(models.Model):
     """One place, or one practitioner, where a person can get MAT; merged from every source that lists it."""
 
-    kind = models.CharField(max_length=20, choices=KIND_CHOICES, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     name = models.CharField(max_length=255)
     name2 = models.CharField(_("second name or DBA"), max_length=255, blank=True)
     street = models.CharField(max_length=255, blank=True)
@@ -65,7 +48,7 @@ class Provider(models.Model):
 
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    location_precision = models.CharField(max_length=20, choices=PRECISION_CHOICES, blank=True)
+    location_precision = models.CharField(max_length=20, choices=LocationPrecision.choices, blank=True)
     # The location as a point on the unit sphere, so that SQL ranks by great-circle distance with
     # arithmetic alone (a dot product), the same on SQLite and PostgreSQL.
     unit_x = models.FloatField(null=True, blank=True, editable=False)
@@ -77,7 +60,7 @@ class Provider(models.Model):
     offers_methadone = models.BooleanField(default=False)
     offers_naltrexone = models.BooleanField(default=False)
     is_otp = models.BooleanField(_("is an opioid treatment program"), default=False)
-    otp_certification = models.CharField(max_length=20, choices=CERTIFICATION_CHOICES, blank=True)
+    otp_certification = models.CharField(max_length=20, choices=Certification.choices, blank=True)
     otp_certification_date = models.DateField(null=True, blank=True)
 
     accepts_medicaid = models.BooleanField(default=False)
@@ -151,20 +134,27 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.city}, {self.state})"
 
+    def set_location(self, *, latitude: float | None, longitude: float | None, location_precision: str) -> None:
+        """Place the provider, and set everything the search derives from where it is."""
+        self.latitude, self.longitude, self.location_precision = latitude, longitude, location_precision
+        if latitude is None or longitude is None:
+            self.unit_x = self.unit_y = self.unit_z = self.grid_cell = None
+        else:
+            self.unit_x, self.unit_y, self.unit_z = unit_vector(latitude, longitude)
+            self.grid_cell = grid_cell(latitude, longitude)
+
 
 class SourceFile(models.Model):
     """One file as imported: what it was (checksum), what it said about itself (source, date, coverage)."""
 
-    source = models.CharField(max_length=40, choices=SOURCE_CHOICES, db_index=True)
+    source = models.CharField(max_length=40, choices=Source.choices, db_index=True)
     format_name = models.CharField(max_length=40)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size_bytes = models.BigIntegerField()
     data_date = models.DateField(null=True, blank=True, help_text=_("Date of the data, not of the import."))
-    data_date_precision = models.CharField(
-        max_length=10, choices=[(p.value, p.value) for p in DatePrecision], default=DatePrecision.DAY.value
-    )
-    coverage = models.CharField(max_length=20)
+    data_date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    coverage = models.CharField(max_length=20, choices=Coverage.choices)
     states = models.JSONField(default=list, blank=True)
     is_sample = models.BooleanField(default=False)
     imported_at = models.DateTimeField()
@@ -182,7 +172,7 @@ class SourceRecord(models.Model):
     """What one source said about one provider, as last seen; the provider is merged from these."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="records")
-    source = models.CharField(max_length=40, choices=SOURCE_CHOICES)
+    source = models.CharField(max_length=40, choices=Source.choices)
     source_key = models.CharField(max_length=500)
     source_file = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="records")
     row_number = models.PositiveIntegerField()
@@ -190,7 +180,7 @@ class SourceRecord(models.Model):
     payload = models.JSONField()
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    location_precision = models.CharField(max_length=20, choices=PRECISION_CHOICES, blank=True)
+    location_precision = models.CharField(max_length=20, choices=LocationPrecision.choices, blank=True)
     active = models.BooleanField(default=True)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()

@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 from django.db.models import Count, F, Max
 
-from locator.importing.records import SOURCE_LABELS, DatePrecision, Source
 from locator.models import Provider, SourceFile, SourceRecord
+from locator.vocabulary import DatePrecision, Source
 
 
 def data_date_text(data_date: date | None, precision: str) -> str | None:
@@ -56,7 +56,7 @@ def attach_source_listings(providers: Iterable[Provider]) -> None:
         records = grouped.get(provider_id, [])
         current = [values for values in records if values[1]] or records
         listings = {
-            (source, data_date): SourceListing(source, SOURCE_LABELS[Source(source)], data_date, precision, is_sample)
+            (source, data_date): SourceListing(source, Source(source).label, data_date, precision, is_sample)
             for source, _, data_date, precision, is_sample in current
         }
         provider.source_listings = list(listings.values())

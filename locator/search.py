@@ -8,6 +8,7 @@ Web pages and the API both call `provider_search`; neither knows any of this.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -24,23 +25,16 @@ from locator.geo import (
     normalize_state,
     unit_vector,
 )
-from locator.geocoding import Location
-from locator.importing.records import Kind
-from locator.models import PAYMENT_FIELDS, Provider
+from locator.models import Provider
+from locator.places import Location
 from locator.provenance import attach_source_listings
+from locator.vocabulary import Kind, Language, Medication, Payment
 
-MEDICATION_FIELDS = {
-    "buprenorphine": "offers_buprenorphine",
-    "methadone": "offers_methadone",
-    "naltrexone": "offers_naltrexone",
-}
-LANGUAGE_FIELDS = {"es": "offers_spanish"}
-KINDS = tuple(kind.value for kind in Kind)
 LIST_DEFERRED_FIELDS = ("services", "age_groups", "special_groups", "address_key", "phone_key", "name_key")
 MAX_RADIUS_MILES = 500.0
 NEAREST_WHEN_NONE_WITHIN = 10
 # Half the Earth's circumference: every point is within it.
-_WHOLE_EARTH_MILES = 3.1416 * EARTH_RADIUS_MILES
+_WHOLE_EARTH_MILES = math.pi * EARTH_RADIUS_MILES
 
 
 class InvalidSearch(ValueError):
@@ -67,18 +61,15 @@ class SearchFilters:
 
     def __post_init__(self) -> None:
         checks = (
-            ("medication", self.medications, MEDICATION_FIELDS),
-            ("kind", self.kinds, KINDS),
-            ("payment", self.payments, PAYMENT_FIELDS),
+            ("medication", self.medications, Medication.values),
+            ("kind", self.kinds, Kind.values),
+            ("payment", self.payments, Payment.values),
+            ("language", {self.language} - {""}, Language.values),
         )
         for name, values, known in checks:
             unknown = sorted(set(values) - set(known))
             if unknown:
                 raise InvalidSearch(name, f"unknown {name} {', '.join(unknown)}; use one of: {', '.join(known)}")
-        if self.language and self.language not in LANGUAGE_FIELDS:
-            raise InvalidSearch(
-                "language", f"unknown language {self.language}; use one of: {', '.join(LANGUAGE_FIELDS)}"
-            )
         if self.state and normalize_state(self.state) != self.state:
             raise InvalidSearch("state", f"unknown state {self.state}; use a two-letter code such as OK")
 
@@ -105,18 +96,18 @@ class SearchResult:
 def _filter_q(filters: SearchFilters) -> Q:
     # Only providers known to offer a medication for opioid use disorder are search results; the
     # directory also holds facilities whose services SAMHSA's file did not say.
-    medications = filters.medications or frozenset(MEDICATION_FIELDS)
-    q = Q(active=True) & _any(MEDICATION_FIELDS[name] for name in sorted(medications))
+    medications = filters.medications or frozenset(Medication.values)
+    q = Q(active=True) & _any(Medication(name).field_name for name in sorted(medications))
     if filters.otp_only:
         q &= Q(is_otp=True)
     if filters.kinds:
         q &= Q(kind__in=sorted(filters.kinds))
     if filters.payments:
-        q &= _any(PAYMENT_FIELDS[name] for name in sorted(filters.payments))
+        q &= _any(Payment(name).field_name for name in sorted(filters.payments))
     if filters.telehealth:
         q &= Q(offers_telehealth=True)
     if filters.language:
-        q &= Q(**{LANGUAGE_FIELDS[filters.language]: True})
+        q &= Q(**{Language(filters.language).field_name: True})
     if filters.state:
         q &= Q(state=filters.state)
     if filters.text:

@@ -11,7 +11,8 @@ from django.db import connection
 
 from locator import recent_answers
 from locator.api import views as api_views
-from locator.importing.importer import ImportReport, import_files
+from locator.importing.importer import import_files
+from locator.importing.report import ImportReport
 from locator.models import GeocodedAddress, ProblemReport, Provider, SourceFile, SourceRecord
 from locator.web import views as web_views
 

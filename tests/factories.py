@@ -4,7 +4,6 @@ from itertools import count
 
 from django.utils import timezone
 
-from locator.geo import grid_cell, unit_vector
 from locator.models import Provider
 
 _numbers = count(1)
@@ -23,13 +22,8 @@ def make_provider(*, latitude: float, longitude: float, **fields) -> Provider:
         "first_seen": now,
         "last_seen": now,
     }
-    x, y, z = unit_vector(latitude, longitude)
-    return Provider.objects.create(
-        latitude=latitude,
-        longitude=longitude,
-        unit_x=x,
-        unit_y=y,
-        unit_z=z,
-        grid_cell=grid_cell(latitude, longitude),
-        **(defaults | fields),
-    )
+    values = defaults | fields
+    provider = Provider(**{name: value for name, value in values.items() if name != "location_precision"})
+    provider.set_location(latitude=latitude, longitude=longitude, location_precision=values["location_precision"])
+    provider.save()
+    return provider

@@ -54,3 +54,20 @@ def test_admin_provider_page_shows_every_source_with_its_date_and_checksum(staff
     assert "FindTreatment.gov locator" in page and "SAMHSA Opioid Treatment Program Directory" in page
     assert "2025-06-01" in page
     assert "otp_directory_sample_20250601.csv" in page
+
+
+def test_admin_shows_merged_provider_fields_read_only_and_says_how_to_correct_them(staff_client, empty_directory):
+    import_files([FIXTURES_DIR], is_sample=True)
+    lantern = Provider.objects.get(name__startswith="Example Lantern")
+    url = f"/admin/locator/provider/{lantern.id}/change/"
+    page = staff_client.get(url).content.decode()
+    assert 'name="latitude"' not in page and 'name="name"' not in page
+    assert "re-import" in page
+    staff_client.post(url, {"name": "Edited", "latitude": "0", "longitude": "0"})
+    lantern_after = Provider.objects.get(id=lantern.id)
+    assert (lantern_after.name, lantern_after.latitude, lantern_after.grid_cell) == (
+        lantern.name,
+        lantern.latitude,
+        lantern.grid_cell,
+    )
+    assert staff_client.get("/admin/locator/provider/add/").status_code == 403

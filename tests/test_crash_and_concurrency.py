@@ -46,7 +46,7 @@ SEARCH_IN_A_LOOP = """
 import json, sys, time, django
 from pathlib import Path
 django.setup()
-from locator.geocoding import search_location
+from locator.places import search_location
 from locator.search import SearchFilters, provider_search
 stop, answers = Path(sys.argv[1]), open(sys.argv[2], "w", buffering=1)
 location = search_location(near="Richmond, VA", latitude=None, longitude=None)

@@ -8,8 +8,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.core.management import CommandError, call_command
 
-from locator.geocoding import configured_geocoder, upgrade_approximate_locations
+from locator.geocoding import configured_geocoder
 from locator.importing.importer import import_files
+from locator.importing.placing import upgrade_approximate_locations
 from locator.models import GeocodedAddress, Provider, SourceRecord
 from tests.conftest import FIXTURES_DIR
 

@@ -2,26 +2,27 @@
 
 import pytest
 
-from locator.geocoding import LocationNotFound, QueryPrecision, resolve_location
+from locator.places import LocationNotFound, resolve_location
+from locator.vocabulary import LocationPrecision
 
 
 @pytest.mark.parametrize(
     ("text", "label", "precision"),
     [
-        ("74103", "Tulsa, OK 74103", QueryPrecision.ZIP_CENTROID),
-        ("74103-2201", "Tulsa, OK 74103", QueryPrecision.ZIP_CENTROID),
-        ("06401", "Ansonia, CT 06401", QueryPrecision.ZIP_CENTROID),
-        ("Tulsa, OK", "Tulsa, OK", QueryPrecision.CITY_CENTROID),
-        ("Tulsa OK", "Tulsa, OK", QueryPrecision.CITY_CENTROID),
-        ("tulsa, oklahoma", "Tulsa, OK", QueryPrecision.CITY_CENTROID),
-        ("St. Louis, MO", "Saint Louis, MO", QueryPrecision.CITY_CENTROID),
-        ("Bayamón, PR", "Bayamon, PR", QueryPrecision.CITY_CENTROID),
-        ("new york new york", "New York, NY", QueryPrecision.CITY_CENTROID),
-        ("Hagatna, GU", "Hagatna, GU", QueryPrecision.CITY_CENTROID),
-        ("38.03,-78.48", "38.03000, -78.48000", QueryPrecision.COORDINATES),
-        ("  38.03  -78.48 ", "38.03000, -78.48000", QueryPrecision.COORDINATES),
-        ("300 N Denver Ave, Tulsa, OK 74103", "Tulsa, OK 74103", QueryPrecision.ZIP_CENTROID),
-        ("300 N Denver Ave, Tulsa, OK", "Tulsa, OK", QueryPrecision.CITY_CENTROID),
+        ("74103", "Tulsa, OK 74103", LocationPrecision.ZIP_CENTROID),
+        ("74103-2201", "Tulsa, OK 74103", LocationPrecision.ZIP_CENTROID),
+        ("06401", "Ansonia, CT 06401", LocationPrecision.ZIP_CENTROID),
+        ("Tulsa, OK", "Tulsa, OK", LocationPrecision.CITY_CENTROID),
+        ("Tulsa OK", "Tulsa, OK", LocationPrecision.CITY_CENTROID),
+        ("tulsa, oklahoma", "Tulsa, OK", LocationPrecision.CITY_CENTROID),
+        ("St. Louis, MO", "Saint Louis, MO", LocationPrecision.CITY_CENTROID),
+        ("Bayamón, PR", "Bayamon, PR", LocationPrecision.CITY_CENTROID),
+        ("new york new york", "New York, NY", LocationPrecision.CITY_CENTROID),
+        ("Hagatna, GU", "Hagatna, GU", LocationPrecision.CITY_CENTROID),
+        ("38.03,-78.48", "38.03000, -78.48000", LocationPrecision.COORDINATES),
+        ("  38.03  -78.48 ", "38.03000, -78.48000", LocationPrecision.COORDINATES),
+        ("300 N Denver Ave, Tulsa, OK 74103", "Tulsa, OK 74103", LocationPrecision.ZIP_CENTROID),
+        ("300 N Denver Ave, Tulsa, OK", "Tulsa, OK", LocationPrecision.CITY_CENTROID),
     ],
 )
 def test_resolve_location_reads_zips_cities_coordinates_and_addresses(text, label, precision):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from locator.geocoding import location_from_coordinates
+from locator.places import location_from_coordinates
 from locator.search import InvalidSearch, SearchFilters, provider_search
 from tests.factories import make_provider
 

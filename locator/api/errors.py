@@ -10,7 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from locator.geocoding import LocationNotFound
+from locator.places import LocationNotFound, LocationNotGiven
 from locator.search import InvalidSearch
 
 
@@ -18,9 +18,9 @@ class LocationError(exceptions.APIException):
     status_code = 400
     default_code = "unknown_location"
 
-    def __init__(self, error: LocationNotFound, field: str):
-        super().__init__(error.message)
-        self.field = field
+    def __init__(self, error: LocationNotFound):
+        super().__init__(error.message, "invalid" if isinstance(error, LocationNotGiven) else self.default_code)
+        self.field = error.field
         self.suggestions = error.suggestions
 
 
@@ -69,7 +69,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, InvalidSearch):
         return Response(error_body("invalid", exc.message, exc.field), status=400)
     if isinstance(exc, LocationError):
-        return Response(error_body("unknown_location", str(exc.detail), exc.field, suggestions=exc.suggestions), 400)
+        body = error_body(exc.detail.code, str(exc.detail), exc.field, suggestions=exc.suggestions)
+        return Response(body, status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -8,10 +8,10 @@ from typing import Any
 from django.http import QueryDict
 from rest_framework import serializers
 
-from locator.importing.labels import PAYMENT_CODES
-from locator.search import KINDS, LANGUAGE_FIELDS, MAX_RADIUS_MILES, MEDICATION_FIELDS, SearchFilters
+from locator.search import MAX_RADIUS_MILES, SearchFilters
+from locator.selectors import MAX_PAGE
+from locator.vocabulary import Kind, Language, Medication, Payment
 
-MAX_PAGE = 10_000
 MAX_PAGE_SIZE = 100
 
 
@@ -57,20 +57,22 @@ class ProviderSearchQuery(serializers.Serializer):
         required=False, default=25, min_value=0.1, max_value=MAX_RADIUS_MILES, help_text="Radius in miles (default 25)."
     )
     medication = CommaSeparatedChoicesField(
-        choices=tuple(MEDICATION_FIELDS),
+        choices=tuple(Medication.values),
         required=False,
         help_text="Offers any of these medications (comma-separated). Default: any of the three.",
     )
     otp = serializers.BooleanField(required=False, default=False, help_text="Only certified opioid treatment programs.")
-    kind = CommaSeparatedChoicesField(choices=KINDS, required=False, help_text="Any of these kinds of provider.")
+    kind = CommaSeparatedChoicesField(
+        choices=tuple(Kind.values), required=False, help_text="Any of these kinds of provider."
+    )
     payment = CommaSeparatedChoicesField(
-        choices=PAYMENT_CODES, required=False, help_text="Accepts any of these kinds of payment."
+        choices=tuple(Payment.values), required=False, help_text="Accepts any of these kinds of payment."
     )
     telehealth = serializers.BooleanField(
         required=False, default=False, help_text="Only providers offering telehealth."
     )
     language = _choice_field(
-        tuple(LANGUAGE_FIELDS), required=False, help_text="Services in this language (es: Spanish)."
+        tuple(Language.values), required=False, help_text="Services in this language (es: Spanish)."
     )
     state = serializers.RegexField(
         r"^[A-Za-z]{2}$",
@@ -87,18 +89,6 @@ class ProviderSearchQuery(serializers.Serializer):
     page_size = serializers.IntegerField(
         required=False, default=20, min_value=1, max_value=MAX_PAGE_SIZE, help_text="Results per page (at most 100)."
     )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        has_point = "lat" in attrs or "lng" in attrs
-        if has_point and not ("lat" in attrs and "lng" in attrs):
-            raise serializers.ValidationError({"lat" if "lat" not in attrs else "lng": "give both lat and lng"})
-        if has_point and attrs.get("near"):
-            raise serializers.ValidationError({"near": "give either near or lat and lng, not both"})
-        if not has_point and not attrs.get("near"):
-            raise serializers.ValidationError(
-                {"near": "say where to search: near=<ZIP, city or address>, or lat and lng"}
-            )
-        return attrs
 
     def filters(self) -> SearchFilters:
         data = self.validated_data

@@ -9,35 +9,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from locator.importing.labels import PAYMENT_CODES
-from locator.models import PAYMENT_FIELDS, Provider, SourceRecord
+from locator.models import Provider, SourceRecord
 from locator.provenance import data_date_text
+from locator.vocabulary import Payment
 
-_PLAIN_FIELDS = (
-    "id",
-    "kind",
-    "name",
-    "name2",
-    "street",
-    "street2",
-    "city",
-    "state",
-    "zip_code",
-    "phone",
-    "intake_phone",
-    "website",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "offers_buprenorphine",
-    "offers_methadone",
-    "offers_naltrexone",
-    "is_otp",
-    "otp_certification",
-    "offers_telehealth",
-    "languages",
-    "is_sample",
-)
+# Declared fields whose values are worked out, not read off the provider as they are.
+_COMPUTED_FIELDS = {"url", "otp_certification_date", "payment", "sources"}
 
 
 class SourceSerializer(serializers.Serializer):
@@ -112,9 +89,13 @@ class ProviderSerializer(serializers.Serializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=PAYMENT_CODES)))
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Payment.values)))
     def get_payment(self, provider: Provider) -> list[str]:
-        return [code for code in PAYMENT_CODES if getattr(provider, PAYMENT_FIELDS[code])]
+        return [payment.value for payment in Payment if getattr(provider, payment.field_name)]
+
+
+# The rest of ProviderSerializer's declared fields, in their order.
+_PLAIN_FIELDS = tuple(name for name in ProviderSerializer._declared_fields if name not in _COMPUTED_FIELDS)
 
 
 class ProviderMatchSerializer(ProviderSerializer):

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -28,11 +27,13 @@ from locator.api.serializers import (
     ProviderListSerializer,
     ProviderMatchSerializer,
 )
-from locator.geocoding import LocationNotFound, search_location
 from locator.models import Provider
-from locator.provenance import attach_source_listings, source_summaries
+from locator.places import LocationNotFound
+from locator.provenance import source_summaries
 from locator.recent_answers import RecentAnswers, answer_key
-from locator.search import MEDICATION_FIELDS, provider_search, searchable_providers
+from locator.search import searchable_providers
+from locator.selectors import active_provider, location_to_search, result_page
+from locator.vocabulary import Medication
 
 LIST_MAX_AGE_SECONDS = 300
 RECENT_ANSWERS = RecentAnswers(max_age_seconds=LIST_MAX_AGE_SECONDS)
@@ -130,34 +131,37 @@ class ProviderListView(LocatorAPIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         try:
-            location = search_location(
+            location = location_to_search(
                 near=params.get("near", ""), latitude=params.get("lat"), longitude=params.get("lng")
             )
         except LocationNotFound as error:
-            raise LocationError(error, "lat" if "lat" in params else "near") from None
-        page, page_size = params["page"], params["page_size"]
-        result = provider_search(
+            raise LocationError(error) from None
+        page = result_page(
             location=location,
             radius_miles=params["radius"],
             filters=query.filters(),
-            offset=(page - 1) * page_size,
-            limit=page_size,
+            number=params["page"],
+            size=params["page_size"],
         )
-        if page > 1 and not result.matches:
-            raise NotFound(f"page {page} is past the last page of {result.count} results")
+        result = page.result
+        if page.is_past_the_end:
+            raise NotFound(f"page {page.number} is past the last page of {result.count} results")
         providers = []
         for match in result.matches:
             match.provider.distance_miles = match.distance_miles
             match.provider.within_radius = match.within_radius
             providers.append(match.provider)
         url = request.build_absolute_uri()
-        has_next = page * page_size < result.count
         previous = None
-        if page > 1:
-            previous = replace_query_param(url, "page", page - 1) if page > 2 else remove_query_param(url, "page")
+        if page.number > 1:
+            previous = (
+                replace_query_param(url, "page", page.number - 1)
+                if page.number > 2
+                else remove_query_param(url, "page")
+            )
         return {
             "count": result.count,
-            "next": replace_query_param(url, "page", page + 1) if has_next else None,
+            "next": replace_query_param(url, "page", page.number + 1) if page.has_next else None,
             "previous": previous,
             "radius_miles": result.radius_miles,
             "within_radius": result.within_radius,
@@ -178,10 +182,7 @@ class ProviderDetailView(LocatorAPIView):
         responses={200: ProviderDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
     )
     def get(self, request: Request, provider_id: int) -> Response:
-        provider = get_object_or_404(
-            Provider.objects.prefetch_related("records__source_file"), id=provider_id, active=True
-        )
-        attach_source_listings([provider])
+        provider = active_provider(provider_id)
         return Response(ProviderDetailSerializer(provider, context={"request": request}).data)
 
 
@@ -221,7 +222,8 @@ class MetaView(LocatorAPIView):
                 "providers": searchable.count(),
                 "by_kind": dict(searchable.values_list("kind").annotate(count=Count("id")).order_by("kind")),
                 "by_medication": {
-                    name: active.filter(**{field: True}).count() for name, field in MEDICATION_FIELDS.items()
+                    medication.value: active.filter(**{medication.field_name: True}).count()
+                    for medication in Medication
                 },
                 "otp": active.filter(is_otp=True).count(),
             }

@@ -12,17 +12,9 @@ from collections.abc import Iterator
 
 from locator.importing.labels import DIRECTORY_CODES, fields_from_facts
 from locator.importing.normalize import clean_text, record_key
-from locator.importing.records import (
-    Coverage,
-    Kind,
-    ParsedFile,
-    Precision,
-    ProviderRecord,
-    Rejection,
-    ServiceGroup,
-    Source,
-)
+from locator.importing.records import ParsedFile, ProviderRecord, Rejection, ServiceGroup
 from locator.importing.rows import build_record, csv_rows
+from locator.vocabulary import Coverage, Kind, LocationPrecision, Source
 
 FORMAT = "national-directory"
 COLUMNS = {"Name1", "Address1", "City", "State", "ZIP_Code", "Keys"}
@@ -68,7 +60,7 @@ def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator
             intake_phone=intake[0] if intake else "",
             latitude=row.get("Latitude"),
             longitude=row.get("Longitude"),
-            coordinates_precision=Precision.ADDRESS,
+            coordinates_precision=LocationPrecision.ADDRESS,
             services=(ServiceGroup(code="CODES", label="SAMHSA service codes", values=codes),) if codes else (),
             **fields_from_facts(facts),
         )

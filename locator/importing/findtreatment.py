@@ -17,17 +17,9 @@ from locator.importing.labels import (
     locator_label_facts,
 )
 from locator.importing.normalize import clean_text, record_key
-from locator.importing.records import (
-    Coverage,
-    FileFormatError,
-    Kind,
-    ParsedFile,
-    ProviderRecord,
-    Rejection,
-    ServiceGroup,
-    Source,
-)
+from locator.importing.records import FileFormatError, ParsedFile, ProviderRecord, Rejection, ServiceGroup
 from locator.importing.rows import build_record, csv_rows
+from locator.vocabulary import Coverage, Kind, Source
 
 JSON_FORMAT = "findtreatment-json"
 CSV_FORMAT = "locator-csv"

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from locator.importing import directory_codes, findtreatment, otp_directory, practitioners
-from locator.importing.records import FileFormatError, ParsedFile, Source
+from locator.importing.records import FileFormatError, ParsedFile
+from locator.vocabulary import Source
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Raw labels and codes are kept on every record for display; these tables only decide our own
 fields. A fact is one of: "buprenorphine", "methadone", "naltrexone", "otp", "telehealth",
-"payment:<code>" (codes in PAYMENT_CODES), "language:<name>", "age:<label>", "group:<label>".
+"payment:<code>" (codes of locator.vocabulary.Payment), "language:<name>", "age:<label>", "group:<label>".
 
 Rules for medication follow ../shared/data/README.md: an Opioid Treatment Program counts as offering
 methadone, because OTPs are the only places that may dispense it for opioid use disorder.
@@ -15,20 +15,10 @@ from __future__ import annotations
 
 import re
 
-PAYMENT_CODES = (
-    "medicaid",
-    "medicare",
-    "private_insurance",
-    "state_plan",
-    "military",
-    "cash",
-    "free",
-    "sliding_fee",
-    "payment_assistance",
-    "ihs_tribal",
-)
+from locator.vocabulary import Medication
 
-BUP, METH, NALT, OTP, TELE = "buprenorphine", "methadone", "naltrexone", "otp", "telehealth"
+BUP, METH, NALT = Medication.BUPRENORPHINE.value, Medication.METHADONE.value, Medication.NALTREXONE.value
+OTP, TELE = "otp", "telehealth"
 
 # FindTreatment.gov locator: service category code (`f2`) -> label (one value of `f3`) -> facts.
 # Both the 2019 wording and today's site's wording are listed.

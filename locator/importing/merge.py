@@ -1,29 +1,25 @@
-"""One provider from every source record that describes it: which source wins which field, and why."""
+"""One provider from every source record that describes it: which source wins which field, and why;
+and re-merging stored providers when their records change."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from locator.geo import grid_cell, unit_vector
-from locator.importing.labels import PAYMENT_CODES
-from locator.importing.normalize import address_key, name_key, phone_key
-from locator.importing.records import PRECISION_RANK, Kind, Precision, ProviderRecord, Source
-from locator.models import PAYMENT_FIELDS
+from django.db import models
 
-# Which source's wording of name, address and phone wins when records are equally recent: the
-# locator is maintained by the facilities themselves; the OTP Directory names the legal entity.
-SOURCE_PRIORITY = {
-    Source.FINDTREATMENT: 0,
-    Source.NATIONAL_DIRECTORY: 1,
-    Source.LOCATOR_FACILITY_LIST: 2,
-    Source.OTP_DIRECTORY: 3,
-    Source.PRACTITIONER_LOCATOR: 4,
-}
+from locator.importing.normalize import address_key, name_key, phone_key
+from locator.importing.records import ProviderRecord
+from locator.models import Provider, SourceFile, SourceRecord
+from locator.vocabulary import PAYMENT_FIELDS, PRECISION_RANK, WORDING_ORDER, Coverage, Kind, LocationPrecision, Source
+
+_CHUNK = 500
 _NOT_STORED = {"row_number", "unmapped_labels", "source", "source_key"}
 
 
@@ -67,7 +63,7 @@ class RecordState:
 
 
 def _recency(record: RecordState) -> tuple[bool, date, int]:
-    return (record.active, record.data_date or date.min, -SOURCE_PRIORITY[Source(record.source)])
+    return (record.active, record.data_date or date.min, -WORDING_ORDER.index(Source(record.source)))
 
 
 def _first(records: list[RecordState], field: str) -> str:
@@ -98,7 +94,9 @@ def _best_location(ordered: list[RecordState], primary: RecordState) -> RecordSt
         record for record in located if record is primary or (shown_street and _street(record) == shown_street)
     ]
     return min(
-        same_place or located, key=lambda record: PRECISION_RANK[Precision(record.location_precision)], default=None
+        same_place or located,
+        key=lambda record: PRECISION_RANK[LocationPrecision(record.location_precision)],
+        default=None,
     )
 
 
@@ -124,6 +122,15 @@ def _otp_and_methadone(
         any(record.payload["is_otp"] for record in newer),
         any(record.payload["offers_methadone"] for record in newer),
     )
+
+
+def merged_provider(records: list[RecordState], *, otp_directory_date: date | None = None) -> Provider:
+    """The provider its records describe, unsaved, with its location and everything derived from it."""
+    fields = merge_provider(records, otp_directory_date=otp_directory_date)
+    location = {name: fields.pop(name) for name in ("latitude", "longitude", "location_precision")}
+    provider = Provider(**fields)
+    provider.set_location(**location)
+    return provider
 
 
 def merge_provider(records: list[RecordState], *, otp_directory_date: date | None = None) -> dict[str, Any]:
@@ -169,20 +176,13 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "latitude": best_location.latitude if best_location else None,
         "longitude": best_location.longitude if best_location else None,
         "location_precision": best_location.location_precision if best_location else "",
-        **dict(
-            zip(
-                ("unit_x", "unit_y", "unit_z"),
-                unit_vector(best_location.latitude, best_location.longitude) if best_location else (None, None, None),
-            )
-        ),
-        "grid_cell": grid_cell(best_location.latitude, best_location.longitude) if best_location else None,
         "offers_buprenorphine": any(record.payload["offers_buprenorphine"] for record in current),
         "offers_methadone": offers_methadone,
         "offers_naltrexone": any(record.payload["offers_naltrexone"] for record in current),
         "is_otp": is_otp,
         "otp_certification": certification_record.payload["otp_certification"] if certification_record else "",
         "otp_certification_date": date.fromisoformat(certification_date) if certification_date else None,
-        **{PAYMENT_FIELDS[code]: code in payment for code in PAYMENT_CODES},
+        **{field: code in payment for code, field in PAYMENT_FIELDS.items()},
         "offers_telehealth": any(record.payload["offers_telehealth"] for record in current),
         "offers_spanish": "Spanish" in languages,
         "languages": languages,
@@ -197,3 +197,63 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "last_seen": max(record.last_seen for record in records),
         "active": any(record.active for record in records),
     }
+
+
+# Every field the merge decides, including those derived from the location.
+MERGED_FIELDS = tuple(field.name for field in Provider._meta.concrete_fields if not field.primary_key)
+
+
+def latest_otp_directory_date() -> date | None:
+    return (
+        SourceFile.objects.filter(source=Source.OTP_DIRECTORY, coverage=Coverage.NATIONAL, data_date__isnull=False)
+        .order_by("-data_date")
+        .values_list("data_date", flat=True)
+        .first()
+    )
+
+
+def stored_record_states(provider_ids: list[int]) -> dict[int, list[RecordState]]:
+    """The stored records of these providers, as the merge needs them."""
+    states: dict[int, list[RecordState]] = defaultdict(list)
+    rows = SourceRecord.objects.filter(provider_id__in=provider_ids).values(
+        "provider_id",
+        "source",
+        "payload",
+        "active",
+        "latitude",
+        "longitude",
+        "location_precision",
+        "first_seen",
+        "last_seen",
+        data_date=models.F("source_file__data_date"),
+        is_sample=models.F("source_file__is_sample"),
+    )
+    for row in rows:
+        states[row.pop("provider_id")].append(RecordState(**row))
+    return states
+
+
+def remerge_providers(provider_ids: Iterable[int], pending_by_id: dict[int, list[RecordState]] | None = None) -> int:
+    """Re-merge stored providers from their stored records (and records about to be stored).
+
+    Writes only the fields whose merged value changed; returns how many providers changed.
+    """
+    ids = sorted(provider_ids)
+    otp_directory_date = latest_otp_directory_date()
+    updated = 0
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        states = stored_record_states(chunk)
+        by_changed_fields: dict[tuple[str, ...], list[Provider]] = defaultdict(list)
+        for provider in Provider.objects.filter(id__in=chunk):
+            records = states[provider.id] + (pending_by_id or {}).get(provider.id, [])
+            merged = merged_provider(records, otp_directory_date=otp_directory_date)
+            changed = tuple(name for name in MERGED_FIELDS if getattr(provider, name) != getattr(merged, name))
+            for name in changed:
+                setattr(provider, name, getattr(merged, name))
+            if changed:
+                by_changed_fields[changed].append(provider)
+                updated += 1
+        for fields, providers in by_changed_fields.items():
+            Provider.objects.bulk_update(providers, fields)
+    return updated

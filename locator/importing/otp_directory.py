@@ -14,8 +14,9 @@ from html.parser import HTMLParser
 
 from locator.importing.labels import fields_from_facts
 from locator.importing.normalize import clean_text, record_key
-from locator.importing.records import Coverage, FileFormatError, Kind, ParsedFile, ProviderRecord, Rejection, Source
+from locator.importing.records import FileFormatError, ParsedFile, ProviderRecord, Rejection
 from locator.importing.rows import build_record, check_header, csv_rows
+from locator.vocabulary import Coverage, Kind, Source
 
 FORMAT = "otp-directory"
 COLUMNS = {"Program Name", "Street", "City", "State", "Zip Code", "Phone", "Certification"}

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 from locator.importing.labels import fields_from_facts
 from locator.importing.normalize import clean_text
-from locator.importing.records import Coverage, Kind, ParsedFile, ProviderRecord, Rejection, Source
+from locator.importing.records import ParsedFile, ProviderRecord, Rejection
 from locator.importing.rows import build_record, csv_rows
+from locator.vocabulary import Coverage, Kind, Source
 
 FORMAT = "practitioners"
 COLUMNS = {"First", "Last", "Address", "City", "State", "Postal Code", "Telephone"}

@@ -1,58 +1,15 @@
 """The normalized record: the only thing parsers produce, and the only thing the importer consumes.
 
-Nothing here knows about Django or the database.
+Nothing here touches the database; the codes come from the one vocabulary.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-
-class Source(enum.StrEnum):
-    FINDTREATMENT = "findtreatment"
-    LOCATOR_FACILITY_LIST = "locator_facility_list"
-    OTP_DIRECTORY = "otp_directory"
-    PRACTITIONER_LOCATOR = "practitioner_locator"
-    NATIONAL_DIRECTORY = "national_directory"
-
-    @property
-    def label(self) -> str:
-        return SOURCE_LABELS[self]
-
-
-SOURCE_LABELS = {
-    Source.FINDTREATMENT: "FindTreatment.gov locator",
-    Source.LOCATOR_FACILITY_LIST: "SAMHSA treatment locator facility list",
-    Source.OTP_DIRECTORY: "SAMHSA Opioid Treatment Program Directory",
-    Source.PRACTITIONER_LOCATOR: "SAMHSA Buprenorphine Practitioner Locator",
-    Source.NATIONAL_DIRECTORY: "SAMHSA National Directory of Drug and Alcohol Abuse Treatment Facilities",
-}
-
-
-class Kind(enum.StrEnum):
-    FACILITY = "facility"
-    OTP = "otp"
-    PRACTITIONER = "practitioner"
-
-
-class Precision(enum.StrEnum):
-    """How sure the coordinates are, best first."""
-
-    SOURCE = "source"
-    ADDRESS = "address"
-    ZIP_CENTROID = "zip_centroid"
-    CITY_CENTROID = "city_centroid"
-
-
-PRECISION_RANK = {precision: rank for rank, precision in enumerate(Precision)}
-
-
-class DatePrecision(enum.StrEnum):
-    DAY = "day"
-    YEAR = "year"
+from locator.vocabulary import Coverage, Kind, LocationPrecision, Source
 
 
 @dataclass(frozen=True)
@@ -84,7 +41,7 @@ class ProviderRecord:
     website: str = ""
     latitude: float | None = None
     longitude: float | None = None
-    location_precision: Precision | None = None
+    location_precision: LocationPrecision | None = None
     offers_buprenorphine: bool = False
     offers_methadone: bool = False
     offers_naltrexone: bool = False
@@ -106,14 +63,6 @@ class Rejection:
     reason: str
 
 
-class Coverage(enum.StrEnum):
-    """What a file claims to list completely, which decides what its absence from it means."""
-
-    NATIONAL = "national"
-    STATES = "states"
-    PARTIAL = "partial"
-
-
 @dataclass
 class ParsedFile:
     """What a parser made of one file. `items` yields records and rejections in row order."""
@@ -126,3 +75,7 @@ class ParsedFile:
 
 class FileFormatError(Exception):
     """The file as a whole cannot be read in its format (truncated, wrong encoding, missing columns)."""
+
+
+class ImportFailed(Exception):
+    """Nothing was imported; the message says which file and why."""

@@ -13,7 +13,8 @@ from typing import Any
 
 from locator.geo import is_in_us, normalize_state, normalize_zip
 from locator.importing.normalize import clean_text, normalize_phone, normalize_website, record_key
-from locator.importing.records import FileFormatError, Kind, Precision, ProviderRecord, Rejection, Source
+from locator.importing.records import FileFormatError, ProviderRecord, Rejection
+from locator.vocabulary import Kind, LocationPrecision, Source
 
 # Bytes 0x80-0xFF read as letters in one encoding and as punctuation in another: SAMHSA's files have
 # been through Excel on Windows (cp1252) and on a Mac (mac_roman). Score each reading by how much of
@@ -169,7 +170,7 @@ def build_record(
     zip_code: object = "",
     latitude: object = None,
     longitude: object = None,
-    coordinates_precision: Precision = Precision.SOURCE,
+    coordinates_precision: LocationPrecision = LocationPrecision.SOURCE,
     source_key: str = "",
     key_extra: str = "",
     name2: str = "",

@@ -24,10 +24,12 @@ from django.conf import settings
 
 from locator import gazetteer
 from locator.importing.formats import parse_text
-from locator.importing.importer import ImportReport, import_files
-from locator.importing.records import Coverage, FileFormatError, ProviderRecord, Source
+from locator.importing.importer import import_files
+from locator.importing.records import FileFormatError, ProviderRecord
+from locator.importing.report import ImportReport
 from locator.importing.rows import read_text
 from locator.models import SourceFile
+from locator.vocabulary import Coverage, Source
 
 # FindTreatment.gov's own state numbers (API documentation v1.9, appendix B), not FIPS codes.
 FINDTREATMENT_STATE_IDS = {

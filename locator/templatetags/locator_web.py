@@ -11,27 +11,12 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from locator.importing.records import DatePrecision, Precision
-from locator.models import PAYMENT_FIELDS, Provider, SourceFile
+from locator.models import Provider, SourceFile
 from locator.provenance import SourceListing
-from locator.search import MEDICATION_FIELDS
-from locator.web.forms import MEDICATION_CHOICES
+from locator.vocabulary import APPROXIMATE_PRECISIONS, DatePrecision, Medication, Payment
 
 register = template.Library()
 
-PAYMENT_LABELS = {
-    "medicaid": _("Medicaid"),
-    "medicare": _("Medicare"),
-    "private_insurance": _("Private insurance"),
-    "state_plan": _("State-financed plan"),
-    "military": _("Military insurance (TRICARE)"),
-    "cash": _("Cash or self-payment"),
-    "free": _("Free care"),
-    "sliding_fee": _("Sliding fee"),
-    "payment_assistance": _("Payment assistance"),
-    "ihs_tribal": _("IHS, tribal or urban Indian funds"),
-}
-APPROXIMATE_PRECISIONS = {Precision.ZIP_CENTROID.value, Precision.CITY_CENTROID.value}
 _PHONE_RE = re.compile(r"^(\d{3})-(\d{3})-(\d{4})(?: ext\. (\d+))?$")
 
 
@@ -68,12 +53,12 @@ def is_approximate(provider: Provider) -> bool:
 
 @register.filter
 def medications(provider: Provider) -> list[str]:
-    return [str(label) for name, label in MEDICATION_CHOICES if getattr(provider, MEDICATION_FIELDS[name])]
+    return [str(medication.label) for medication in Medication if getattr(provider, medication.field_name)]
 
 
 @register.filter
 def payments(provider: Provider) -> list[str]:
-    return [str(label) for code, label in PAYMENT_LABELS.items() if getattr(provider, PAYMENT_FIELDS[code])]
+    return [str(payment.label) for payment in Payment if getattr(provider, payment.field_name)]
 
 
 @register.filter

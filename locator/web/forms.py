@@ -7,27 +7,27 @@ from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from locator.geocoding import MAX_QUERY_LENGTH
 from locator.models import ProblemReport
+from locator.places import MAX_QUERY_LENGTH
 from locator.search import SearchFilters
+from locator.selectors import MAX_PAGE
+from locator.vocabulary import Language, Medication, Payment
 
 RADIUS_CHOICES_MILES = (5, 10, 25, 50, 100)
 DEFAULT_RADIUS_MILES = 25
-MAX_PAGE = 10_000
 
-MEDICATION_CHOICES = [
-    ("buprenorphine", _("Buprenorphine")),
-    ("methadone", _("Methadone")),
-    ("naltrexone", _("Naltrexone")),
-]
-# What people ask about most, each standing for the search core's payment codes it covers.
+# What people ask about most, each choice standing for the payment codes it covers.
 PAYMENT_CHOICES = [
-    ("medicaid", _("Accepts Medicaid")),
-    ("medicare", _("Accepts Medicare")),
-    ("sliding_fee", _("Sliding fee or free care")),
+    (Payment.MEDICAID.value, _("Accepts Medicaid")),
+    (Payment.MEDICARE.value, _("Accepts Medicare")),
+    (Payment.SLIDING_FEE.value, _("Sliding fee or free care")),
 ]
-PAYMENT_CODES_BY_CHOICE = {"medicaid": {"medicaid"}, "medicare": {"medicare"}, "sliding_fee": {"sliding_fee", "free"}}
-LANGUAGE_CHOICES = [("es", _("Spanish spoken"))]
+PAYMENTS_BY_CHOICE = {
+    Payment.MEDICAID: {Payment.MEDICAID},
+    Payment.MEDICARE: {Payment.MEDICARE},
+    Payment.SLIDING_FEE: {Payment.SLIDING_FEE, Payment.FREE},
+}
+LANGUAGE_CHOICES = [(Language.SPANISH.value, _("Spanish spoken"))]
 
 
 class SearchForm(forms.Form):
@@ -43,7 +43,7 @@ class SearchForm(forms.Form):
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     medication = forms.MultipleChoiceField(
-        label=_("Medication"), required=False, choices=MEDICATION_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Medication"), required=False, choices=Medication.choices, widget=forms.CheckboxSelectMultiple
     )
     otp = forms.BooleanField(label=_("Only certified opioid treatment programs (OTPs)"), required=False)
     radius = forms.TypedChoiceField(
@@ -70,21 +70,12 @@ class SearchForm(forms.Form):
             data["radius"] = str(DEFAULT_RADIUS_MILES)
         super().__init__(data)
 
-    def clean(self) -> dict:
-        data = super().clean()
-        has_point = data.get("lat") is not None and data.get("lng") is not None
-        if not data.get("near", "").strip() and not has_point and not self.errors:
-            raise forms.ValidationError(
-                _("Enter a ZIP code, a city and state, or an address, or use your location."), code="no_location"
-            )
-        return data
-
     def filters(self) -> SearchFilters:
         data = self.cleaned_data
         return SearchFilters(
             medications=frozenset(data["medication"]),
             otp_only=data["otp"],
-            payments=frozenset(code for choice in data["payment"] for code in PAYMENT_CODES_BY_CHOICE[choice]),
+            payments=frozenset(code for choice in data["payment"] for code in PAYMENTS_BY_CHOICE[Payment(choice)]),
             telehealth=data["telehealth"],
             language=data["language"][0] if data["language"] else "",
         )

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.throttling import AnonRateThrottle
 
-from locator.geocoding import LocationNotFound, QueryPrecision, search_location
 from locator.health import check_health
-from locator.models import Provider
-from locator.provenance import attach_source_listings, source_summaries
+from locator.places import LocationNotFound
+from locator.provenance import source_summaries
 from locator.recent_answers import RecentAnswers, answer_key
-from locator.search import SearchResult, provider_search
+from locator.selectors import ResultPage, active_provider, location_to_search, result_page
 from locator.templatetags.locator_web import is_approximate
+from locator.vocabulary import LocationPrecision
 from locator.web.forms import ProblemReportForm, SearchForm
 
 RESULTS_PER_PAGE = 10
@@ -64,31 +64,31 @@ def _search_into(context: dict[str, Any], form: SearchForm) -> int:
         return 400
     data = form.cleaned_data
     try:
-        location = search_location(near=data["near"], latitude=data["lat"], longitude=data["lng"])
+        location = location_to_search(
+            near=data["near"], latitude=data["lat"], longitude=data["lng"], typed_text_wins=True
+        )
     except LocationNotFound as error:
         context["location_error"] = error
         return 400
-    page = form.page_number
-    result = provider_search(
+    page = result_page(
         location=location,
         radius_miles=data["radius"],
         filters=form.filters(),
-        offset=(page - 1) * RESULTS_PER_PAGE,
-        limit=RESULTS_PER_PAGE,
+        number=form.page_number,
+        size=RESULTS_PER_PAGE,
     )
-    context.update(_results_context(result, page))
-    return 404 if page > 1 and not result.matches else 200
+    context.update(_results_context(page))
+    return 404 if page.is_past_the_end else 200
 
 
-def _results_context(result: SearchResult, page: int) -> dict[str, Any]:
-    first_number = (page - 1) * RESULTS_PER_PAGE + 1
-    location = result.location
+def _results_context(page: ResultPage) -> dict[str, Any]:
+    result, location = page.result, page.result.location
     return {
         "result": result,
-        "place": _("your location") if location.precision == QueryPrecision.COORDINATES else location.label,
-        "page": page,
-        "pages": max(1, math.ceil(result.count / RESULTS_PER_PAGE)),
-        "first_number": first_number,
+        "place": _("your location") if location.precision == LocationPrecision.COORDINATES else location.label,
+        "page": page.number,
+        "pages": page.page_count,
+        "first_number": page.first_number,
         "map_data": {
             "leaflet_js": static("locator/vendor/leaflet/leaflet.js"),
             "leaflet_css": static("locator/vendor/leaflet/leaflet.css"),
@@ -104,7 +104,7 @@ def _results_context(result: SearchResult, page: int) -> dict[str, Any]:
                     "lng": match.provider.longitude,
                     "approximate": is_approximate(match.provider),
                 }
-                for number, match in enumerate(result.matches, start=first_number)
+                for number, match in enumerate(result.matches, start=page.first_number)
                 if match.provider.latitude is not None
             ],
         },
@@ -113,7 +113,7 @@ def _results_context(result: SearchResult, page: int) -> dict[str, Any]:
 
 @require_safe
 def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
-    provider = _active_provider(provider_id)
+    provider = active_provider(provider_id)
     return render(
         request,
         "locator/provider.html",
@@ -137,7 +137,7 @@ class ReportRateThrottle(AnonRateThrottle):
 
 @require_http_methods(["GET", "POST"])
 def report_problem(request: HttpRequest, provider_id: int) -> HttpResponse:
-    provider = _active_provider(provider_id)
+    provider = active_provider(provider_id)
     if request.method == "GET":
         return render(request, "locator/report.html", {"provider": provider, "report_form": ProblemReportForm()})
     throttle = ReportRateThrottle()
@@ -179,9 +179,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(body, status=200 if health.database_reachable else 503)
     patch_cache_control(response, no_store=True)
     return response
-
-
-def _active_provider(provider_id: int) -> Provider:
-    provider = get_object_or_404(Provider.objects.prefetch_related("records__source_file"), id=provider_id, active=True)
-    attach_source_listings([provider])
-    return provider

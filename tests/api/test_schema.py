@@ -5,7 +5,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from locator.api.query import ALLOWED_PARAMETERS
-from locator.logging import DropQueryStrings
+from locator.log_filters import DropQueryStrings
 
 
 def test_openapi_schema_generates_validates_and_documents_every_parameter():

@@ -7,7 +7,8 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from locator.models import PAYMENT_FIELDS, Provider
+from locator.models import Provider
+from locator.vocabulary import PAYMENT_FIELDS
 
 EARTH_RADIUS_MILES = 3958.7613
 TOLERANCE_MILES = 1e-6

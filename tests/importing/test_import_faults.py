@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from locator.importing.importer import ImportFailed, import_files
-from locator.importing.records import Source
+from locator.importing.importer import import_files
+from locator.importing.records import ImportFailed
+from locator.vocabulary import Source
 from tests.conftest import FIXTURES_DIR
 from tests.importing.test_importer import OTP_HEADER, directory_state
 

@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from locator.importing import importer
-from locator.importing.importer import ImportFailed, import_files
-from locator.importing.records import Source
+from locator.importing.importer import import_files
+from locator.importing.records import ImportFailed
 from locator.models import Provider, SourceFile, SourceRecord
+from locator.vocabulary import Source
 from tests.conftest import FIXTURES_DIR
 
 OTP_HEADER = "Program Name,Street,City,State,Zip Code,Phone,Certification\r\n"

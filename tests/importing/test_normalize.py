@@ -3,10 +3,10 @@ from datetime import date
 import pytest
 
 from locator.geo import is_in_us, normalize_state, normalize_zip
-from locator.importing.importer import data_date_from_name
+from locator.importing.loading import data_date_from_name
 from locator.importing.normalize import address_key, name_key, normalize_phone, phone_key
-from locator.importing.records import DatePrecision
 from locator.importing.rows import decode_text
+from locator.vocabulary import DatePrecision
 
 
 @pytest.mark.parametrize(

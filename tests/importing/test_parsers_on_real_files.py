@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from locator.importing.records import Coverage, Kind, Precision, Source
+from locator.vocabulary import Coverage, Kind, LocationPrecision, Source
 from tests.importing.helpers import by_name, parse_path
 
 
@@ -71,7 +71,7 @@ def test_findtreatment_json_reads_medication_payment_and_language_from_services(
     assert len(records) == 30 and rejections == []
     staunton = next(record for record in records if record.name == "Staunton Treatment Center")
     assert staunton.offers_methadone and staunton.is_otp
-    assert staunton.location_precision == Precision.SOURCE
+    assert staunton.location_precision == LocationPrecision.SOURCE
     assert staunton.latitude == 38.1906425 and staunton.longitude < 0
     assert all(len(record.source_key) == 64 for record in records)
     region_ten_sa = next(record for record in records if record.source_key.startswith("39d6ca2b"))
@@ -103,7 +103,7 @@ def test_national_directory_codes_decide_medication_and_coordinates_count_as_geo
     assert shelby.offers_methadone and shelby.offers_buprenorphine and shelby.offers_naltrexone and shelby.is_otp
     assert {"medicaid", "private_insurance", "sliding_fee", "cash"} <= shelby.payment
     assert "Spanish" in shelby.languages
-    assert shelby.location_precision == Precision.ADDRESS
+    assert shelby.location_precision == LocationPrecision.ADDRESS
     assert (shelby.phone, shelby.intake_phone) == ("205-216-0200", "")
     phoenix = next(record for record in records if record.phone == "602-258-6797")
     assert phoenix.intake_phone == "602-523-9312"  # "(602)258-6797 Intakes: (602)523-9312 (602)258-6797x931"
@@ -117,5 +117,5 @@ def test_locator_facility_list_pads_zips_and_keeps_samhsa_coordinates(shared_dat
     assert parsed.source == Source.LOCATOR_FACILITY_LIST
     assert len(records) + len(rejections) == 14034 and rejections == []
     assert all(len(record.zip_code) == 5 for record in records)
-    assert all(record.location_precision == Precision.SOURCE for record in records)
+    assert all(record.location_precision == LocationPrecision.SOURCE for record in records)
     assert {record.state for record in records} >= {"AK", "HI", "PR"}

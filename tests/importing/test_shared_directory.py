@@ -1,8 +1,8 @@
 """All of ../shared/data, imported once per session: counts match the files, real rows come out right."""
 
 from locator.importing.importer import import_files
-from locator.importing.records import Source
 from locator.models import Provider, SourceRecord
+from locator.vocabulary import Source
 from tests.importing.helpers import parse_path
 
 FILE_ROWS = {

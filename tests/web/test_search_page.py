@@ -7,9 +7,9 @@ from html import unescape
 import pytest
 
 from locator.geo import distance_miles
-from locator.geocoding import resolve_location
 from locator.importing.importer import import_files
 from locator.models import Provider
+from locator.places import resolve_location
 from tests.conftest import FIXTURES_DIR
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from geopy.exc import GeopyError
 
-from locator.geocoding import configured_geocoder, upgrade_approximate_locations
+from locator.geocoding import configured_geocoder
+from locator.importing.placing import upgrade_approximate_locations
 
 
 class Command(BaseCommand):

@@ -1,5 +1,4 @@
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -8,7 +7,9 @@ from django.db import DatabaseError
 from tqdm import tqdm
 
 from locator.importing.formats import FORMAT_NAMES
-from locator.importing.importer import ImportFailed, ImportReport, import_files
+from locator.importing.importer import import_files
+from locator.importing.records import ImportFailed
+from locator.importing.report import report_lines
 
 
 class Command(BaseCommand):
@@ -54,25 +55,3 @@ class Command(BaseCommand):
             raise CommandError("Interrupted: nothing was imported, the directory is as it was.") from None
         for line in report_lines(report):
             self.stdout.write(line)
-
-
-def report_lines(report: ImportReport) -> Iterator[str]:
-    """What an import did, per source: the lines both import_samhsa and sync_samhsa print."""
-    for path in report.not_samhsa_files:
-        yield f"skipped {path}: not a SAMHSA format"
-    for source_report in report.sources.values():
-        yield (
-            f"{source_report.source.label}: {source_report.files} file(s), read {source_report.read}, "
-            f"created {source_report.created}, updated {source_report.updated}, "
-            f"unchanged {source_report.unchanged}, deactivated {source_report.deactivated}, "
-            f"rejected {source_report.rejected}, linked to other listings {source_report.linked}, "
-            f"approximate location {source_report.approximate}, not located {source_report.not_located}; "
-            f"{source_report.seconds:.1f} s"
-        )
-        for sample in source_report.rejection_samples:
-            yield f"  rejected: {sample}"
-        for name in source_report.skipped_older:
-            yield f"  skipped {name}: older than the snapshot already loaded"
-        for label, count in source_report.unmapped_labels.most_common(5):
-            yield f"  label not in the mapping table ({count}x): {label}"
-    yield f"{report.providers_created} new providers; took {report.seconds:.1f} s in all, writing providers included"

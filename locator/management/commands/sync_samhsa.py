@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from locator.importing.importer import ImportFailed
+from locator.importing.records import ImportFailed
+from locator.importing.report import report_lines
 from locator.importing.sync import SyncFailed, sync_samhsa
-from locator.management.commands.import_samhsa import report_lines
 
 
 class Command(BaseCommand):

@@ -1,0 +1,105 @@
+"""Which provider a new listing describes: the same place named by another listing, found by address,
+phone and name. Plain Python: the importer fills the index from the database and from the run itself."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from locator.importing.normalize import address_key, name_key, name_similarity, name_street_key, phone_key
+from locator.importing.records import ProviderRecord
+from locator.vocabulary import Kind
+
+# Names this alike (share of words, 0 to 1) are the same program's.
+_ALIKE = 0.5
+
+
+@dataclass(eq=False)
+class ProviderRef:
+    """A provider during an import: one already stored (`id`), or one to create from its pending records
+    (`pending` holds the merge's view of each; the importer decides its type)."""
+
+    id: int | None
+    names: set[str]
+    pending: list = field(default_factory=list)
+
+
+def record_names(record: ProviderRecord) -> set[str]:
+    return {key for key in (name_key(record.name), name_key(record.name2)) if key}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    ref: ProviderRef
+    alike: bool
+    at_address: bool
+    same_phone: bool
+    similarity: float
+    # Earlier in the index wins a tie: the provider listed there first.
+    order: int
+
+    @property
+    def rank(self) -> tuple[bool, bool, bool, float, int]:
+        return (self.alike, self.at_address, self.same_phone, self.similarity, -self.order)
+
+
+class LinkIndex:
+    """Providers by address, by phone, and by name and street, for linking listings of one place."""
+
+    def __init__(self) -> None:
+        self._by_address: dict[str, list[ProviderRef]] = defaultdict(list)
+        self._by_phone: dict[str, list[ProviderRef]] = defaultdict(list)
+        self._by_name_street: dict[str, list[ProviderRef]] = defaultdict(list)
+
+    def add(self, ref: ProviderRef, *, address: str, phone: str, state: str) -> None:
+        """Index a provider under its address key and phone key (see locator.importing.normalize)."""
+        if address:
+            self._by_address[address].append(ref)
+            for name in ref.names:
+                self._by_name_street[name_street_key(name, address, state)].append(ref)
+        if phone:
+            self._by_phone[phone].append(ref)
+
+    def add_record(self, ref: ProviderRef, record: ProviderRecord) -> None:
+        self.add(
+            ref,
+            address=address_key(record.street, record.zip_code),
+            phone=phone_key(record.phone, record.zip_code),
+            state=record.state,
+        )
+
+    def link(self, record: ProviderRecord, claimed: dict[ProviderRef, set[str]]) -> ProviderRef | None:
+        """The provider this new record describes too, if another listing already names the same place.
+
+        `claimed` holds the providers that records of the same snapshot already describe, with their names.
+        - Same address (or same name and street in the state): the same place, unless several
+          providers share the address and none has a name like this one's (a building of many programs).
+        - Same phone in the same ZIP at another address: the same place only if the names are alike
+          (a central intake number is shared by sites that are not one place).
+        - Within one snapshot, two listings at one address are one place only if their names agree
+          (the locator lists one facility once as SA and once as MH).
+        """
+        if record.kind == Kind.PRACTITIONER:
+            return None
+        names = record_names(record)
+        address = address_key(record.street, record.zip_code)
+        at_address = self._by_address.get(address, []) if address else []
+        for name in names:
+            at_address = at_address + self._by_name_street.get(name_street_key(name, address, record.state), [])
+        phone = phone_key(record.phone, record.zip_code)
+        same_phone = self._by_phone.get(phone, []) if phone else []
+        candidates = []
+        for order, ref in enumerate(dict.fromkeys(at_address + same_phone)):
+            here = ref in at_address
+            if ref in claimed and not (here and names & claimed[ref]):
+                continue
+            similarity = max((name_similarity(mine, theirs) for mine in names for theirs in ref.names), default=0.0)
+            alike = similarity >= _ALIKE
+            if here or alike:
+                candidates.append(_Candidate(ref, alike, here, ref in same_phone, similarity, order))
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda candidate: candidate.rank)
+        if not best.alike and not best.same_phone and len(set(at_address)) > 1:
+            return None
+        return best.ref

@@ -1,0 +1,145 @@
+"""SAMHSA files -> loaded records, without the database: every file read and parsed completely before
+anything is written, each file's source, format, coverage and date of data told from the file itself."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from locator.importing.formats import check_name_matches_content, detect_format, parse_text
+from locator.importing.records import FileFormatError, ImportFailed, ProviderRecord, Rejection
+from locator.importing.report import ImportReport
+from locator.importing.rows import decode_text
+from locator.vocabulary import Coverage, DatePrecision, Source
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    sha256: str
+    size_bytes: int
+    source: Source
+    format_name: str
+    coverage: Coverage
+    data_date: date | None
+    data_date_precision: DatePrecision
+    records: list[ProviderRecord]
+    rejections: list[Rejection]
+
+
+_DATE_IN_NAME = (
+    (re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)"), ("year", "month", "day")),
+    (re.compile(r"(?<!\d)(\d{2})_(\d{2})_(20\d{2})(?!\d)"), ("month", "day", "year")),
+    (re.compile(r"(?<!\d)(20\d{2})-(\d{2})-(\d{2})(?!\d)"), ("year", "month", "day")),
+)
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def data_date_from_name(file_name: str) -> tuple[date | None, DatePrecision]:
+    """The date of the data as SAMHSA's downloads name it: 20200704, 07_04_2020, 2020-07-04, or a year."""
+    for pattern, order in _DATE_IN_NAME:
+        for match in pattern.finditer(file_name):
+            parts = dict(zip(order, map(int, match.groups())))
+            try:
+                return date(parts["year"], parts["month"], parts["day"]), DatePrecision.DAY
+            except ValueError:
+                continue
+    years = _YEAR_IN_NAME.findall(file_name)
+    if years:
+        return date(int(years[-1]), 1, 1), DatePrecision.YEAR
+    return None, DatePrecision.DAY
+
+
+def _data_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Each file to read, and whether it was named (True) or found in a named folder (False)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    yield child, False
+        elif path.is_file():
+            yield path, True
+        else:
+            raise ImportFailed(f"{path}: no such file or folder")
+
+
+def load_file(path: Path, *, format_name: str | None = None, data_date: date | None = None) -> LoadedFile:
+    """Read and parse one file completely; FileFormatError if it cannot be used as a whole."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise FileFormatError(f"cannot read the file: {error.strerror or error}") from None
+    parsed = parse_text(decode_text(raw), format_name=format_name)
+    if format_name is None:
+        check_name_matches_content(path.name, parsed)
+    records: list[ProviderRecord] = []
+    rejections: list[Rejection] = []
+    first_row_of_key: dict[str, int] = {}
+    for item in parsed.items:
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        elif item.source_key in first_row_of_key:
+            rejections.append(
+                Rejection(item.row_number, f"same provider as row {first_row_of_key[item.source_key]} (duplicate)")
+            )
+        else:
+            first_row_of_key[item.source_key] = item.row_number
+            records.append(item)
+    if not records and rejections and parsed.coverage != Coverage.PARTIAL:
+        # A complete listing with nothing usable in it would retire the whole source.
+        raise FileFormatError(
+            f"none of its {len(rejections)} rows could be used; row {rejections[0].row_number}: {rejections[0].reason}"
+        )
+    named_date, precision = data_date_from_name(path.name)
+    return LoadedFile(
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size_bytes=len(raw),
+        source=parsed.source,
+        format_name=parsed.format_name,
+        coverage=parsed.coverage,
+        data_date=data_date or named_date,
+        data_date_precision=DatePrecision.DAY if data_date else precision,
+        records=records,
+        rejections=rejections,
+    )
+
+
+def load_files(
+    paths: Iterable[Path],
+    *,
+    format_name: str | None = None,
+    data_date: date | None = None,
+    report: ImportReport,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
+    log: Callable[[str], None] = lambda line: None,
+) -> list[LoadedFile]:
+    """Parse every file; files in folders that are no SAMHSA format are listed in the report and skipped."""
+    loaded = []
+    for path, named in progress(list(_data_files(paths))):
+        started = time.monotonic()
+        if not named and format_name is None:
+            try:
+                head = decode_text(path.read_bytes()[:65_536])
+            except (OSError, FileFormatError):
+                head = ""
+            if detect_format(head) is None:
+                report.not_samhsa_files.append(str(path))
+                continue
+        try:
+            item = load_file(path, format_name=format_name, data_date=data_date)
+        except FileFormatError as error:
+            raise ImportFailed(f"{path}: {error}") from None
+        report.for_source(item.source).seconds += time.monotonic() - started
+        log(
+            f"read {path.name}: {item.format_name}, {len(item.records) + len(item.rejections)} rows, "
+            f"{len(item.rejections)} rejected, data of {item.data_date or 'unknown date'}"
+        )
+        loaded.append(item)
+    return loaded
