@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -187,8 +188,45 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
 
-# How many recent search answers each server process keeps in memory (0: none); see locator/recent_answers.py.
+# How many search answers each server process keeps in memory (0: none); see locator/kept_answers.py.
 LOCATOR_RECENT_ANSWERS = int(os.environ.get("LOCATOR_RECENT_ANSWERS", "1000"))
+
+# Rate limits count in `default`, which every worker sees: a folder of files on one machine, or the Redis
+# at CACHE_URL when several machines must share one count.
+LOCATOR_CACHE_DIR = Path(os.environ.get("LOCATOR_CACHE_DIR") or BASE_DIR / "var" / "cache")
+
+
+def shared_cache(url: str) -> dict:
+    if not url:
+        # Django's file cache lists its folder on every write, and past MAX_ENTRIES deletes a random third,
+        # counts still running among them. 1,000 files list in about 1.7 ms; a busier site wants CACHE_URL.
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(LOCATOR_CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    # Only the scheme: the rest of the URL may hold a password.
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, not {scheme}://")
+
+
+CACHES = {
+    "default": shared_cache(os.environ.get("CACHE_URL", "")),
+    # Kept answers hold where someone searched (the rendered place, the coordinates) and their keys come from
+    # the query string: they stay in this process's memory, never in a file, the database or Redis.
+    "answers": (
+        {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kept-answers",
+            "OPTIONS": {"MAX_ENTRIES": LOCATOR_RECENT_ANSWERS},
+        }
+        if LOCATOR_RECENT_ANSWERS > 0
+        # Django's memory cache would still keep a few answers with MAX_ENTRIES 0.
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
+}
 
 # Anonymous rate limit per client address, e.g. "300/minute"; "off" disables it.
 LOCATOR_API_RATE_LIMIT = os.environ.get("LOCATOR_API_RATE_LIMIT", "300/minute")
@@ -198,10 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_CLASSES": (
-        [] if LOCATOR_API_RATE_LIMIT == "off" else ["rest_framework.throttling.AnonRateThrottle"]
-    ),
-    "DEFAULT_THROTTLE_RATES": {"anon": None if LOCATOR_API_RATE_LIMIT == "off" else LOCATOR_API_RATE_LIMIT},
+    "DEFAULT_THROTTLE_CLASSES": ["locator.limits.ApiRateThrottle"],
     # Rate limits count per client address: the last LOCATOR_TRUSTED_PROXIES entries of X-Forwarded-For
     # come from our own proxies; with 0, the connection's address (a client cannot choose its identity).
     "NUM_PROXIES": int(os.environ.get("LOCATOR_TRUSTED_PROXIES", "0")),

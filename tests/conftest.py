@@ -6,15 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
-from locator import recent_answers
-from locator.api import views as api_views
+from locator import kept_answers
 from locator.importing.importer import import_files
 from locator.importing.report import ImportReport
 from locator.models import GeocodedAddress, ProblemReport, Provider, SourceFile, SourceRecord
-from locator.web import views as web_views
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FIXTURES_DIR = PROJECT_DIR / "fixtures"
@@ -26,10 +24,9 @@ def no_recent_answers_between_tests():
     """Tests change the directory without an import; an answer kept from another test would be stale.
     Rate limits start over too: they count one client, and every test is that client."""
     yield
-    cache.clear()
-    api_views.RECENT_ANSWERS.clear()
-    web_views.RECENT_PAGES.clear()
-    recent_answers.forget_directory_version()
+    caches["default"].clear()
+    caches["answers"].clear()
+    kept_answers.forget_directory_version()
 
 
 @pytest.fixture(scope="session")

@@ -27,16 +27,15 @@ from locator.api.serializers import (
     ProviderListSerializer,
     ProviderMatchSerializer,
 )
+from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.models import Provider
 from locator.places import LocationNotFound
 from locator.provenance import source_summaries
-from locator.recent_answers import RecentAnswers, answer_key
 from locator.search import searchable_providers
 from locator.selectors import active_provider, location_to_search, result_page
 from locator.vocabulary import Medication
 
 LIST_MAX_AGE_SECONDS = 300
-RECENT_ANSWERS = RecentAnswers(max_age_seconds=LIST_MAX_AGE_SECONDS)
 DIRECTORY_MAX_AGE_SECONDS = 3600
 
 
@@ -105,7 +104,7 @@ class ProviderListView(LocatorAPIView):
     )
     def get(self, request: Request) -> HttpResponse:
         key = answer_key(request, request.accepted_media_type)
-        kept = RECENT_ANSWERS.get(key)
+        kept = kept_answer(key)
         if kept is not None:
             content, headers = kept
             return HttpResponse(content, headers=headers)
@@ -122,7 +121,7 @@ class ProviderListView(LocatorAPIView):
             kept_headers = {
                 name: response[name] for name in ("Content-Type", "Content-Disposition") if name in response
             }
-            RECENT_ANSWERS.put(key, (response.content, kept_headers))
+            keep_answer(key, (response.content, kept_headers), max_age_seconds=LIST_MAX_AGE_SECONDS)
         return response
 
     def _search(self, request: Request) -> dict[str, Any]:

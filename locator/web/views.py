@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
-from rest_framework.throttling import AnonRateThrottle
 
 from locator.health import check_health
+from locator.kept_answers import answer_key, keep_answer, kept_answer
+from locator.limits import ReportRateThrottle
 from locator.places import LocationNotFound
 from locator.provenance import source_summaries
-from locator.recent_answers import RecentAnswers, answer_key
 from locator.selectors import ResultPage, active_provider, location_to_search, result_page
 from locator.templatetags.locator_web import is_approximate
 from locator.vocabulary import LocationPrecision
@@ -27,17 +27,16 @@ from locator.web.forms import ProblemReportForm, SearchForm
 
 RESULTS_PER_PAGE = 10
 PAGE_MAX_AGE_SECONDS = 300
-RECENT_PAGES = RecentAnswers(max_age_seconds=PAGE_MAX_AGE_SECONDS)
 
 
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     key = answer_key(request)
-    cached = RECENT_PAGES.get(key)
+    cached = kept_answer(key)
     if cached is None:
         response = _search_page(request)
         cached = (response.status_code, response.content, response.get("Content-Type"), response.allows_map_tiles)
-        RECENT_PAGES.put(key, cached)
+        keep_answer(key, cached, max_age_seconds=PAGE_MAX_AGE_SECONDS)
     status, content, content_type, allows_map_tiles = cached
     response = HttpResponse(content, status=status, content_type=content_type)
     response.allows_map_tiles = allows_map_tiles
@@ -123,16 +122,6 @@ def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
             "reported": request.GET.get("reported") == "1",
         },
     )
-
-
-class ReportRateThrottle(AnonRateThrottle):
-    """Reports per client address, counted in the cache; the address itself is never stored."""
-
-    scope = "report"
-
-    def get_rate(self) -> str | None:
-        rate = settings.LOCATOR_REPORT_RATE_LIMIT
-        return None if rate == "off" else rate
 
 
 @require_http_methods(["GET", "POST"])

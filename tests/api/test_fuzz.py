@@ -10,8 +10,8 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, seed, settings
-from rest_framework.throttling import AnonRateThrottle
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -38,14 +38,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def wsgi_calls_share_the_test_connection(monkeypatch):
+def wsgi_calls_share_the_test_connection():
     """Django closes a connection that is inside a transaction at the end of each request; the test's
     own transaction must survive the calls (Django's test client does the same)."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     # The anonymous rate limit is tested on its own; here it would answer most requests with 429.
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})
-    yield
+    with override_settings(LOCATOR_API_RATE_LIMIT="off"):
+        yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
