@@ -8,10 +8,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from locator.models import SourceFile
+from locator.vocabulary import Certification, DatePrecision, Kind
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """What every page's frame needs: the language switch and whether the directory holds sample data."""
+    """What every page's frame needs: the language switch, whether the directory holds sample data, and the
+    vocabularies that templates compare codes with."""
     current = get_language()
     other = next((code, name) for code, name in settings.LANGUAGES if code != current)
     return {
@@ -19,4 +21,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "other_language_code": other[0],
         "other_language_name": other[1],
         "showing_sample_data": SimpleLazyObject(lambda: SourceFile.objects.filter(is_sample=True).exists()),
+        "Certification": Certification,
+        "DatePrecision": DatePrecision,
+        "Kind": Kind,
     }

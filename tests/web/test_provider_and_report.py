@@ -153,3 +153,21 @@ def test_a_client_cannot_dodge_the_report_limit_with_forwarded_for_headers(clien
         for number in range(4)
     ]
     assert statuses == [302, 302, 429, 429]
+
+
+def test_pages_tell_provisional_programs_and_practitioners_by_their_codes(client, empty_directory):
+    provisional = make_provider(
+        name="Provisional Program",
+        kind="otp",
+        is_otp=True,
+        offers_methadone=True,
+        otp_certification="provisional",
+        latitude=36.15,
+        longitude=-95.99,
+    )
+    make_provider(name="Doctor Example", kind="practitioner", latitude=36.151, longitude=-95.99)
+    results = client.get("/", {"near": "74103"}).content.decode()
+    assert "Opioid treatment program, provisionally certified" in results
+    assert results.count('<li class="badge">Practitioner</li>') == 1
+    page = client.get(f"/providers/{provisional.id}/").content.decode()
+    assert "Provisionally certified opioid treatment program" in page
