@@ -31,6 +31,13 @@ from locator.provenance import attach_source_listings
 from locator.vocabulary import Kind, Language, Medication, Payment
 
 LIST_DEFERRED_FIELDS = ("services", "age_groups", "special_groups", "address_key", "phone_key", "name_key")
+# Each filter's codes, listed once: a TextChoices class builds its list of values anew on every access.
+_KNOWN_CODES = {
+    "medication": tuple(Medication.values),
+    "kind": tuple(Kind.values),
+    "payment": tuple(Payment.values),
+    "language": tuple(Language.values),
+}
 MAX_RADIUS_MILES = 500.0
 NEAREST_WHEN_NONE_WITHIN = 10
 # Half the Earth's circumference: every point is within it.
@@ -61,12 +68,13 @@ class SearchFilters:
 
     def __post_init__(self) -> None:
         checks = (
-            ("medication", self.medications, Medication.values),
-            ("kind", self.kinds, Kind.values),
-            ("payment", self.payments, Payment.values),
-            ("language", {self.language} - {""}, Language.values),
+            ("medication", self.medications),
+            ("kind", self.kinds),
+            ("payment", self.payments),
+            ("language", {self.language} - {""}),
         )
-        for name, values, known in checks:
+        for name, values in checks:
+            known = _KNOWN_CODES[name]
             unknown = sorted(set(values) - set(known))
             if unknown:
                 raise InvalidSearch(name, f"unknown {name} {', '.join(unknown)}; use one of: {', '.join(known)}")
