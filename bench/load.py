@@ -201,7 +201,7 @@ def main() -> None:
             # Warm up until each worker's kept answers are full and hold what the run will ask: memory measured
             # before that would count the bounded caches filling as growth. New places first, then every
             # popular search a few times, so that each worker holds the popular answers as the freshest.
-            warm_count = args.workers * settings.LOCATOR_RECENT_ANSWERS * 2
+            warm_count = args.workers * settings.LOCATOR_RECENT_ANSWERS
             started = time.monotonic()
             warm_paths = [
                 *search_paths("api", warm_count, 3, 0),

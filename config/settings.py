@@ -189,7 +189,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
 
 # How many search answers each server process keeps in memory (0: none); see locator/kept_answers.py.
-LOCATOR_RECENT_ANSWERS = int(os.environ.get("LOCATOR_RECENT_ANSWERS", "1000"))
+# API answers and pages share the one cache: 2,000 is what the two stores of 1,000 each held before.
+LOCATOR_RECENT_ANSWERS = int(os.environ.get("LOCATOR_RECENT_ANSWERS", "2000"))
 
 # Rate limits count in `default`, which every worker sees: a folder of files on one machine, or the Redis
 # at CACHE_URL when several machines must share one count.
@@ -220,7 +221,9 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kept-answers",
-            "OPTIONS": {"MAX_ENTRIES": LOCATOR_RECENT_ANSWERS},
+            # Full, it drops its least recently used tenth: Django's default third would throw popular answers
+            # away with the rest.
+            "OPTIONS": {"MAX_ENTRIES": LOCATOR_RECENT_ANSWERS, "CULL_FREQUENCY": 10},
         }
         if LOCATOR_RECENT_ANSWERS > 0
         # Django's memory cache would still keep a few answers with MAX_ENTRIES 0.

@@ -12,6 +12,9 @@ from django.db.models import Count, F, Max
 from locator.models import Provider, SourceFile, SourceRecord
 from locator.vocabulary import DatePrecision, Source
 
+# Read for every result: each source's name listed once, not looked up through the enum each time.
+_SOURCE_NAMES = {source.value: source.label for source in Source}
+
 
 def data_date_text(data_date: date | None, precision: str) -> str | None:
     """ "2020-07-04", or "2017" where only the year is known; None when the date is unknown."""
@@ -56,7 +59,7 @@ def attach_source_listings(providers: Iterable[Provider]) -> None:
         records = grouped.get(provider_id, [])
         current = [values for values in records if values[1]] or records
         listings = {
-            (source, data_date): SourceListing(source, Source(source).label, data_date, precision, is_sample)
+            (source, data_date): SourceListing(source, _SOURCE_NAMES[source], data_date, precision, is_sample)
             for source, _, data_date, precision, is_sample in current
         }
         provider.source_listings = list(listings.values())

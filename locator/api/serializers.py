@@ -13,6 +13,8 @@ from locator.models import Provider, SourceRecord
 from locator.provenance import data_date_text
 from locator.vocabulary import Payment
 
+# Read for every result: the vocabulary's pairs listed once, not looked up through the enum each time.
+_PAYMENT_FIELDS = tuple((payment.value, payment.field_name) for payment in Payment)
 # Declared fields whose values are worked out, not read off the provider as they are.
 _COMPUTED_FIELDS = {"url", "otp_certification_date", "payment", "sources"}
 
@@ -91,7 +93,7 @@ class ProviderSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Payment.values)))
     def get_payment(self, provider: Provider) -> list[str]:
-        return [payment.value for payment in Payment if getattr(provider, payment.field_name)]
+        return [code for code, field in _PAYMENT_FIELDS if getattr(provider, field)]
 
 
 # The rest of ProviderSerializer's declared fields, in their order.

@@ -17,6 +17,9 @@ from locator.vocabulary import APPROXIMATE_PRECISIONS, DatePrecision, Medication
 
 register = template.Library()
 
+# Read for every result shown: the vocabulary's pairs listed once, not looked up through the enum each time.
+_MEDICATION_FIELDS = tuple((medication.label, medication.field_name) for medication in Medication)
+_PAYMENT_FIELDS = tuple((payment.label, payment.field_name) for payment in Payment)
 _PHONE_RE = re.compile(r"^(\d{3})-(\d{3})-(\d{4})(?: ext\. (\d+))?$")
 
 
@@ -53,12 +56,12 @@ def is_approximate(provider: Provider) -> bool:
 
 @register.filter
 def medications(provider: Provider) -> list[str]:
-    return [str(medication.label) for medication in Medication if getattr(provider, medication.field_name)]
+    return [str(label) for label, field in _MEDICATION_FIELDS if getattr(provider, field)]
 
 
 @register.filter
 def payments(provider: Provider) -> list[str]:
-    return [str(payment.label) for payment in Payment if getattr(provider, payment.field_name)]
+    return [str(label) for label, field in _PAYMENT_FIELDS if getattr(provider, field)]
 
 
 @register.filter
