@@ -63,7 +63,7 @@ def search_filters(params: dict[str, str]):
         kinds=frozenset({params["kind"]}) if "kind" in params else frozenset(),
         payments=frozenset(params["payment"].split(",")) if "payment" in params else frozenset(),
         telehealth="telehealth" in params,
-        language=params.get("language", ""),
+        languages=frozenset({params["language"]}) if "language" in params else frozenset(),
     )
 
 
@@ -111,6 +111,7 @@ class BruteForce:
             "offers_buprenorphine",
             "offers_methadone",
             "offers_naltrexone",
+            "moud_medication_not_named",
             "is_otp",
             "offers_telehealth",
             "offers_spanish",
@@ -126,8 +127,11 @@ class BruteForce:
 
     def query(self, latitude: float, longitude: float, radius: float, params: dict[str, str]) -> tuple[int, np.ndarray]:
         arrays = self.arrays
-        medications = params.get("medication", "buprenorphine,methadone,naltrexone").split(",")
-        mask = np.any([arrays[f"offers_{name}"] for name in medications], axis=0)
+        if "medication" in params:
+            mask = np.any([arrays[f"offers_{name}"] for name in params["medication"].split(",")], axis=0)
+        else:
+            names = ("offers_buprenorphine", "offers_methadone", "offers_naltrexone", "moud_medication_not_named")
+            mask = np.any([arrays[name] for name in names], axis=0)
         if "otp" in params:
             mask &= arrays["is_otp"]
         if "kind" in params:

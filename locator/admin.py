@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from locator.models import GeocodedAddress, ProblemReport, Provider, SourceFile, SourceRecord
@@ -89,11 +90,33 @@ class SourceFileAdmin(admin.ModelAdmin):
         "coverage",
         "rows_read",
         "rows_rejected",
+        "unknown_label_count",
         "imported_at",
         "is_sample",
     )
     list_filter = ("source", "is_sample")
-    readonly_fields = [field.name for field in SourceFile._meta.fields]
+    readonly_fields = [
+        *(field.name for field in SourceFile._meta.fields if field.name != "unknown_labels"),
+        "unknown_labels_list",
+    ]
+
+    @admin.display(description=_("unknown labels"))
+    def unknown_label_count(self, source_file: SourceFile) -> int:
+        return sum(len(labels) for labels in source_file.unknown_labels.values())
+
+    @admin.display(description=_("labels no mapping table knows (listings carrying each)"))
+    def unknown_labels_list(self, source_file: SourceFile) -> str:
+        if not source_file.unknown_labels:
+            return _("None: every label that decides a field was known.")
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} ({})",
+            (
+                (category, label, count)
+                for category, labels in source_file.unknown_labels.items()
+                for label, count in labels.items()
+            ),
+        )
 
 
 @admin.register(GeocodedAddress)

@@ -59,6 +59,11 @@ class Provider(models.Model):
     offers_buprenorphine = models.BooleanField(default=False)
     offers_methadone = models.BooleanField(default=False)
     offers_naltrexone = models.BooleanField(default=False)
+    moud_medication_not_named = models.BooleanField(
+        _("offers medication for opioid use disorder, which one not named"),
+        default=False,
+        help_text=_("SAMHSA's listing says it treats opioid use disorder with medication without naming which."),
+    )
     is_otp = models.BooleanField(_("is an opioid treatment program"), default=False)
     otp_certification = models.CharField(max_length=20, choices=Certification.choices, blank=True)
     otp_certification_date = models.DateField(null=True, blank=True)
@@ -75,7 +80,12 @@ class Provider(models.Model):
     accepts_ihs_tribal = models.BooleanField(_("accepts IHS/tribal/urban funds"), default=False)
     offers_telehealth = models.BooleanField(default=False)
     offers_spanish = models.BooleanField(_("services in Spanish"), default=False)
-    languages = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True, help_text=_("Language codes (locator.vocabulary.Language)."))
+    settings = models.JSONField(default=list, blank=True, help_text=_("Setting codes: outpatient, residential..."))
+    groups = models.JSONField(default=list, blank=True, help_text=_("Codes of the groups it has programs for."))
+    ages = models.JSONField(default=list, blank=True, help_text=_("Codes of the ages it accepts."))
+    # The four lists above as words " setting:residential group:veterans ", for the search's filters.
+    search_codes = models.TextField(blank=True, editable=False)
     age_groups = models.JSONField(default=list, blank=True)
     special_groups = models.JSONField(default=list, blank=True)
     services = models.JSONField(default=list, blank=True, help_text=_("SAMHSA's service list, as SAMHSA worded it."))
@@ -101,6 +111,7 @@ class Provider(models.Model):
                     "offers_buprenorphine",
                     "offers_methadone",
                     "offers_naltrexone",
+                    "moud_medication_not_named",
                     "is_otp",
                     "kind",
                     "state",
@@ -160,6 +171,11 @@ class SourceFile(models.Model):
     imported_at = models.DateTimeField()
     rows_read = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
+    unknown_labels = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("SAMHSA wording no mapping table knows: {category: {label: listings}}. New wording to map."),
+    )
 
     class Meta:
         ordering = ["-imported_at", "id"]

@@ -28,15 +28,23 @@ from locator.geo import (
 from locator.models import Provider
 from locator.places import Location
 from locator.provenance import attach_source_listings
-from locator.vocabulary import Kind, Language, Medication, Payment
+from locator.vocabulary import FACETS, LANGUAGE_FIELDS, Kind, Language, Medication, Payment, search_code
 
-LIST_DEFERRED_FIELDS = ("services", "age_groups", "special_groups", "address_key", "phone_key", "name_key")
+LIST_DEFERRED_FIELDS = (
+    "services",
+    "age_groups",
+    "special_groups",
+    "search_codes",
+    "address_key",
+    "phone_key",
+    "name_key",
+)
 # Each filter's codes, listed once: a TextChoices class builds its list of values anew on every access.
 _KNOWN_CODES = {
     "medication": tuple(Medication.values),
     "kind": tuple(Kind.values),
     "payment": tuple(Payment.values),
-    "language": tuple(Language.values),
+    **{facet: tuple(vocabulary.values) for facet, vocabulary in FACETS.items()},
 }
 MAX_RADIUS_MILES = 500.0
 NEAREST_WHEN_NONE_WITHIN = 10
@@ -62,7 +70,10 @@ class SearchFilters:
     kinds: frozenset[str] = frozenset()
     payments: frozenset[str] = frozenset()
     telehealth: bool = False
-    language: str = ""
+    settings: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    ages: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
     state: str = ""
     text: str = ""
 
@@ -71,7 +82,10 @@ class SearchFilters:
             ("medication", self.medications),
             ("kind", self.kinds),
             ("payment", self.payments),
-            ("language", {self.language} - {""}),
+            ("setting", self.settings),
+            ("group", self.groups),
+            ("age", self.ages),
+            ("language", self.languages),
         )
         for name, values in checks:
             known = _KNOWN_CODES[name]
@@ -101,11 +115,26 @@ class SearchResult:
     matches: list[ProviderMatch] = field(default_factory=list)
 
 
+def _facet_q(facet: str, codes: frozenset[str]) -> Q:
+    """Any of these codes of one facet; a code with a column of its own is read from the index."""
+    q = Q()
+    for code in sorted(codes):
+        if facet == "language" and code in LANGUAGE_FIELDS:
+            q |= Q(**{LANGUAGE_FIELDS[Language(code)]: True})
+        else:
+            q |= Q(search_codes__contains=f" {search_code(facet, code)} ")
+    return q
+
+
 def _filter_q(filters: SearchFilters) -> Q:
     # Only providers known to offer a medication for opioid use disorder are search results; the
-    # directory also holds facilities whose services SAMHSA's file did not say.
-    medications = filters.medications or frozenset(Medication.values)
-    q = Q(active=True) & _any(Medication(name).field_name for name in sorted(medications))
+    # directory also holds facilities whose services SAMHSA's file did not say. A listing that offers
+    # one without naming it is found when no particular medication is asked for.
+    if filters.medications:
+        q = _any(Medication(name).field_name for name in sorted(filters.medications))
+    else:
+        q = _any([*(medication.field_name for medication in Medication), "moud_medication_not_named"])
+    q &= Q(active=True)
     if filters.otp_only:
         q &= Q(is_otp=True)
     if filters.kinds:
@@ -114,8 +143,14 @@ def _filter_q(filters: SearchFilters) -> Q:
         q &= _any(Payment(name).field_name for name in sorted(filters.payments))
     if filters.telehealth:
         q &= Q(offers_telehealth=True)
-    if filters.language:
-        q &= Q(**{Language(filters.language).field_name: True})
+    for facet, codes in (
+        ("setting", filters.settings),
+        ("group", filters.groups),
+        ("age", filters.ages),
+        ("language", filters.languages),
+    ):
+        if codes:
+            q &= _facet_q(facet, codes)
     if filters.state:
         q &= Q(state=filters.state)
     if filters.text:

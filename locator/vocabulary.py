@@ -126,13 +126,84 @@ PAYMENT_FIELDS = {
 
 
 class Language(models.TextChoices):
-    """Languages a search can ask for, by ISO 639-1 code."""
+    """Languages a search can ask for: ISO 639-1 codes, `hmn` (639-2) for Hmong, and two of SAMHSA's own
+    groupings, sign language and American Indian or Alaska Native languages."""
 
     SPANISH = "es", _("Spanish")
+    SIGN_LANGUAGE = "asl", _("Sign language")
+    ARABIC = "ar", _("Arabic")
+    CHINESE = "zh", _("Chinese")
+    FARSI = "fa", _("Farsi")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+    GREEK = "el", _("Greek")
+    HEBREW = "he", _("Hebrew")
+    HINDI = "hi", _("Hindi")
+    ITALIAN = "it", _("Italian")
+    JAPANESE = "ja", _("Japanese")
+    KOREAN = "ko", _("Korean")
+    POLISH = "pl", _("Polish")
+    PORTUGUESE = "pt", _("Portuguese")
+    RUSSIAN = "ru", _("Russian")
+    TAGALOG = "tl", _("Tagalog")
+    VIETNAMESE = "vi", _("Vietnamese")
+    HMONG = "hmn", _("Hmong")
+    CREOLE = "ht", _("Creole")
+    AMERICAN_INDIAN = "ai_an", _("American Indian or Alaska Native languages")
 
-    @property
-    def field_name(self) -> str:
-        return LANGUAGE_FIELDS[self]
 
-
+# Languages with a column of their own, which the search index holds; the others are in search_codes.
 LANGUAGE_FIELDS = {Language.SPANISH: "offers_spanish"}
+
+
+class Setting(models.TextChoices):
+    """Where and how care is given."""
+
+    OUTPATIENT = "outpatient", _("Outpatient")
+    INTENSIVE_OUTPATIENT = "intensive_outpatient", _("Intensive outpatient")
+    RESIDENTIAL = "residential", _("Residential")
+    HOSPITAL_INPATIENT = "hospital_inpatient", _("Hospital inpatient")
+    DETOX = "detox", _("Detox (withdrawal management)")
+
+
+class Group(models.TextChoices):
+    """Programs designed for a group of people."""
+
+    PREGNANT_POSTPARTUM = "pregnant_postpartum", _("Pregnant or postpartum women")
+    ADOLESCENTS = "adolescents", _("Adolescents")
+    YOUNG_ADULTS = "young_adults", _("Young adults")
+    SENIORS = "seniors", _("Seniors or older adults")
+    WOMEN = "women", _("Women")
+    MEN = "men", _("Men")
+    VETERANS = "veterans", _("Veterans")
+    ACTIVE_DUTY_MILITARY = "active_duty_military", _("Active duty military")
+    MILITARY_FAMILIES = "military_families", _("Military families")
+    LGBTQ = "lgbtq", _("LGBTQ people")
+    CRIMINAL_JUSTICE = "criminal_justice", _("People in the criminal justice system")
+    CO_OCCURRING = "co_occurring", _("People with co-occurring mental health conditions")
+
+
+class Age(models.TextChoices):
+    """Ages a provider accepts."""
+
+    CHILDREN = "children", _("Children and adolescents")
+    YOUNG_ADULTS = "young_adults", _("Young adults")
+    ADULTS = "adults", _("Adults")
+    SENIORS = "seniors", _("Seniors")
+
+
+# The facets a provider lists as codes, each searched as any of its values: filter name -> vocabulary.
+# `search_codes` on Provider holds them all as "name:code" words.
+FACETS = {"setting": Setting, "group": Group, "age": Age, "language": Language}
+
+
+def search_code(facet: str, code: str) -> str:
+    """One word of Provider.search_codes: "group:veterans"."""
+    return f"{facet}:{code}"
+
+
+def search_codes(codes_by_facet: dict[str, list[str]]) -> str:
+    """Provider.search_codes: every facet code as a word between spaces, so that " group:veterans "
+    matches that code and no other that starts alike."""
+    words = sorted(search_code(facet, code) for facet, codes in codes_by_facet.items() for code in codes)
+    return f" {' '.join(words)} " if words else ""

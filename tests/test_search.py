@@ -76,7 +76,7 @@ def test_filters_combine_and_several_values_of_one_filter_mean_any(empty_directo
         "Bup Medicaid",
         "Meth OTP",
     ]
-    assert names(search(filters=SearchFilters(telehealth=True, language="es"))) == ["Naltrexone Spanish"]
+    assert names(search(filters=SearchFilters(telehealth=True, languages=frozenset({"es"})))) == ["Naltrexone Spanish"]
     assert names(search(filters=SearchFilters(state="AR"))) == ["Naltrexone Spanish"]
     assert names(search(filters=SearchFilters(text="spanish"))) == ["Naltrexone Spanish"]
 

@@ -11,11 +11,8 @@ import json
 import re
 from collections.abc import Iterator
 
-from locator.importing.labels import (
-    LOCATOR_CHECKED_CATEGORIES,
-    fields_from_facts,
-    locator_label_facts,
-)
+from locator.importing.facts import fields_from_facts, offers_and_denies
+from locator.importing.labels import find_category, read_labels
 from locator.importing.normalize import clean_text, record_key
 from locator.importing.records import FileFormatError, ParsedFile, ProviderRecord, Rejection, ServiceGroup
 from locator.importing.rows import build_record, csv_rows
@@ -35,26 +32,45 @@ def sniff_csv(header: set[str]) -> bool:
     return CSV_COLUMNS <= header
 
 
-def _services(raw_services: object) -> tuple[tuple[ServiceGroup, ...], set[str], list[str]]:
-    """Service groups as SAMHSA gave them, the facts they state, and labels the table does not know."""
+# SAMHSA's own wording of these categories is kept for the provider page, beside our codes.
+_WORDING_KEPT = {"Ages": "age_groups", "Special programs": "special_groups"}
+# What the facility type alone says: OTP rows often come without services.
+_TYPE_FACILITY_FACTS = {"OTP": {"otp", "methadone"}, "BUPREN": {"buprenorphine"}}
+
+
+def _service_groups(raw_services: object) -> tuple[ServiceGroup, ...]:
     if not isinstance(raw_services, list):
-        return (), set(), []
-    groups, facts, unmapped = [], set(), []
+        return ()
+    groups = []
     for raw in raw_services:
         if not isinstance(raw, dict):
             continue
         code, label = clean_text(raw.get("f2")), clean_text(raw.get("f1"))
         values = tuple(value for value in (clean_text(part) for part in str(raw.get("f3") or "").split(";")) if value)
-        if not code:
-            continue
-        groups.append(ServiceGroup(code=code, label=label, values=values))
-        for value in values:
-            value_facts = locator_label_facts(code, value)
-            if value_facts is not None:
-                facts.update(value_facts)
-            elif code in LOCATOR_CHECKED_CATEGORIES:
-                unmapped.append(f"{code}: {value}")
-    return tuple(groups), facts, unmapped
+        if code or label:
+            groups.append(ServiceGroup(code=code, label=label, values=values))
+    return tuple(groups)
+
+
+def _fields(groups: tuple[ServiceGroup, ...], type_facility: str) -> dict[str, object]:
+    """The record fields that a listing's facility type and service labels decide."""
+    reading = read_labels((group.code, group.label, group.values) for group in groups)
+    facts = reading.facts | _TYPE_FACILITY_FACTS.get(type_facility, set())
+    fields = fields_from_facts(facts)
+    for group in groups:
+        category = find_category(group.code, group.label)
+        if category is not None and category.name in _WORDING_KEPT:
+            fields[_WORDING_KEPT[category.name]] = group.values
+    fields.update(
+        unknown_labels=reading.unknown,
+        offers_and_denies_moud=offers_and_denies(facts),
+    )
+    return fields
+
+
+def _type_facility(row: dict) -> str:
+    # `typeFacility` until 2024, `type_facility` in the 2025 documentation.
+    return clean_text(row.get("type_facility") or row.get("typeFacility")).upper()
 
 
 def _json_rows(rows: list[object]) -> Iterator[ProviderRecord | Rejection]:
@@ -62,12 +78,8 @@ def _json_rows(rows: list[object]) -> Iterator[ProviderRecord | Rejection]:
         if not isinstance(row, dict):
             yield Rejection(index, "not an object")
             continue
-        services, facts, unmapped = _services(row.get("services"))
-        type_facility = clean_text(row.get("typeFacility")).upper()
-        if type_facility == "OTP":
-            facts.update({"otp", "methadone"})
-        if type_facility == "BUPREN":
-            facts.add("buprenorphine")
+        type_facility = _type_facility(row)
+        services = _service_groups(row.get("services"))
         frid = clean_text(row.get("frid")).lower()
         yield build_record(
             source=Source.FINDTREATMENT,
@@ -88,8 +100,7 @@ def _json_rows(rows: list[object]) -> Iterator[ProviderRecord | Rejection]:
             latitude=row.get("latitude"),
             longitude=row.get("longitude"),
             services=services,
-            unmapped_labels=tuple(unmapped),
-            **fields_from_facts(facts),
+            **_fields(services, type_facility),
         )
 
 

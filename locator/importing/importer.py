@@ -9,7 +9,7 @@ every provider whose listings changed is merged again from them (merge).
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -33,7 +33,7 @@ from locator.importing.merge import (
 from locator.importing.normalize import name_key
 from locator.importing.placing import Placement, place_records
 from locator.importing.records import ProviderRecord
-from locator.importing.report import ImportReport, SourceReport
+from locator.importing.report import ImportReport, SourceReport, unknown_labels_by_category
 from locator.models import Provider, SourceFile, SourceRecord
 from locator.vocabulary import IMPORT_ORDER, Coverage, Kind, Source
 
@@ -76,13 +76,14 @@ class _Importer:
         self.pending_records: list[_Existing] = []
         self.new_refs: list[ProviderRef] = []
         self.otp_directory_changed = False
-        rows = Provider.objects.exclude(kind=Kind.PRACTITIONER).values(
-            "id", "address_key", "phone_key", "name", "name2", "state"
-        )
+        rows = Provider.objects.values("id", "kind", "address_key", "phone_key", "name", "name2", "state")
         for row in rows.iterator(chunk_size=5000):
             names = {key for key in (name_key(row["name"]), name_key(row["name2"])) if key}
             ref = self.refs_by_id[row["id"]] = ProviderRef(row["id"], names)
-            self.links.add(ref, address=row["address_key"], phone=row["phone_key"], state=row["state"])
+            if row["kind"] == Kind.PRACTITIONER:
+                self.links.add_practitioner(ref, name=row["name"], address=row["address_key"])
+            else:
+                self.links.add(ref, address=row["address_key"], phone=row["phone_key"], state=row["state"])
 
     def _ref(self, provider_id: int) -> ProviderRef:
         if provider_id not in self.refs_by_id:
@@ -119,14 +120,15 @@ class _Importer:
         if loaded.data_date is None:
             return False
         newer = SourceFile.objects.filter(source=loaded.source, data_date__gt=loaded.data_date)
-        if loaded.coverage == Coverage.STATES:
-            return any(
-                coverage != Coverage.STATES or states & set(file_states)
-                for coverage, file_states in newer.values_list("coverage", "states")
-            )
-        return newer.exists()
+        if loaded.coverage == Coverage.NATIONAL:
+            return newer.exists()
+        # Some states, or one query's answer: older only than a newer file about the same states.
+        return any(
+            coverage == Coverage.NATIONAL or states & set(file_states)
+            for coverage, file_states in newer.values_list("coverage", "states")
+        )
 
-    def _source_file(self, loaded: LoadedFile, states: set[str]) -> SourceFile:
+    def _source_file(self, loaded: LoadedFile, states: set[str], unknown_labels: Counter) -> SourceFile:
         return SourceFile.objects.create(
             source=loaded.source,
             format_name=loaded.format_name,
@@ -136,27 +138,31 @@ class _Importer:
             data_date=loaded.data_date,
             data_date_precision=loaded.data_date_precision,
             coverage=loaded.coverage,
-            states=sorted(states) if loaded.coverage == Coverage.STATES else [],
+            states=sorted(states) if loaded.coverage != Coverage.NATIONAL else [],
             is_sample=self.is_sample,
             imported_at=self.now,
-            rows_read=len(loaded.records) + len(loaded.rejections),
+            rows_read=loaded.rows_read,
             rows_rejected=len(loaded.rejections),
+            unknown_labels=unknown_labels_by_category(unknown_labels),
         )
 
     def apply(self, loaded: LoadedFile) -> None:
         report = self.report.for_source(loaded.source)
         report.files += 1
-        report.read += len(loaded.records) + len(loaded.rejections)
+        report.read += loaded.rows_read
+        report.combined += loaded.combined_rows
         report.rejected += len(loaded.rejections)
         for rejection in loaded.rejections:
             report.add_rejection_sample(f"{loaded.path.name} row {rejection.row_number}: {rejection.reason}")
-        report.unmapped_labels.update(label for record in loaded.records for label in record.unmapped_labels)
+        file_unknown_labels = Counter(label for record in loaded.records for label in record.unknown_labels)
+        report.unknown_labels.update(file_unknown_labels)
+        report.offers_and_denies_moud += sum(record.offers_and_denies_moud for record in loaded.records)
         states = {record.state for record in loaded.records}
         if self._is_older_than_loaded(loaded, states):
             report.skipped_older.append(loaded.path.name)
             return
 
-        source_file = self._source_file(loaded, states)
+        source_file = self._source_file(loaded, states, file_unknown_labels)
         existing = self.existing(loaded.source)
         claimed: dict[ProviderRef, set[str]] = defaultdict(set)
         for record in loaded.records:

@@ -1,188 +1,267 @@
 """What SAMHSA's wording means in our fields: the one table a reviewer reads to check a flag.
 
-Raw labels and codes are kept on every record for display; these tables only decide our own
-fields. A fact is one of: "buprenorphine", "methadone", "naltrexone", "otp", "telehealth",
-"payment:<code>" (codes of locator.vocabulary.Payment), "language:<name>", "age:<label>", "group:<label>".
+Raw labels and codes are kept on every record for display; these tables only decide our own fields.
+Each label means a set of facts (locator.importing.facts); this module holds what a listing offers
+(medications, OTP status, payment), locator.importing.care_labels the settings, programs, ages and
+languages.
 
-Rules for medication follow ../shared/data/README.md: an Opioid Treatment Program counts as offering
-methadone, because OTPs are the only places that may dispense it for opioid use disorder.
-Labels that mention a medication without offering it for opioid use disorder are deliberately
-absent ("Use methadone/buprenorphine for pain management or emergency dosing", "Accepts clients on
-opioid medication", "Does not treat opioid addiction").
+Rules, following ../shared/data/README.md:
+- An Opioid Treatment Program counts as offering methadone: OTPs are the only places that may dispense
+  it for opioid use disorder. Whether a program is an OTP is finally the OTP Directory's to say where
+  it is loaded and current (locator.importing.merge).
+- A label that names a medication without offering it for opioid use disorder is no offer (pain
+  management or emergency dosing, clients prescribed elsewhere, lofexidine or clonidine).
+- "Does not treat opioid use disorders" and "Does not use MAT for opioid use disorders" on a listing
+  mean no medication from that listing, whatever else it says; the import report counts listings that
+  say both.
+- "Outpatient methadone/buprenorphine or naltrexone treatment" without a named medication is "moud":
+  the listing is found by a search for any medication and shows "medication not named, call to ask";
+  a search for one medication does not find it, since it may be another.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from locator.vocabulary import Medication
+from locator.importing.care_labels import CARE_CATEGORIES
+from locator.importing.facts import BUP, DETOX, METH, MOUD, NALT, NO_MOUD, NOTHING, OTP, Category, fact, normalize_label
+from locator.vocabulary import Payment
 
-BUP, METH, NALT = Medication.BUPRENORPHINE.value, Medication.METHADONE.value, Medication.NALTREXONE.value
-OTP, TELE = "otp", "telehealth"
+OFFER_CATEGORIES = (
+    Category(
+        "Opioid medications",
+        ("OM",),
+        ("Opioid Medications used in Treatment",),
+        {
+            "Buprenorphine used in Treatment": (BUP,),
+            "Methadone used in Treatment": (METH,),
+            "Naltrexone used in Treatment": (NALT,),
+        },
+    ),
+    Category(
+        "Type of opioid treatment",
+        ("OT",),
+        ("Type of Opioid Treatment",),
+        {
+            "Buprenorphine used in Treatment": (BUP,),
+            "Buprenorphine maintenance": (BUP,),
+            "Buprenorphine maintenance for predetermined time": (BUP,),
+            "Buprenorphine detoxification": (BUP, DETOX),
+            "Prescribes buprenorphine": (BUP,),
+            "Prescribes/administers buprenorphine": (BUP,),
+            "Methadone used in Treatment": (METH,),
+            "Methadone maintenance": (METH,),
+            "Methadone maintenance for predetermined time": (METH,),
+            "Methadone detoxification": (METH, DETOX),
+            "Naltrexone used in Treatment": (NALT,),
+            "Prescribes naltrexone": (NALT,),
+            "Prescribes/administers naltrexone": (NALT,),
+            "Relapse prevention from naltrexone": (NALT,),
+            "Relapse prevention with naltrexone": (NALT,),
+            "SAMHSA-certified Opioid Treatment Program": (OTP, METH),
+            "Federally-certified Opioid Treatment Program": (OTP, METH),
+            # Maintenance, then a supervised taper: medication for OUD, which one not said.
+            "Maintenance service with medically supervised withdrawal after stabilization": (MOUD,),
+            # Withdrawal managed without an opioid medication: detox, no MOUD.
+            "Lofexidine/clonidine detoxification": (DETOX,),
+            "Lofexidine or Clonidine detoxification": (DETOX,),
+            # Medication named, not offered for opioid use disorder here.
+            "Accepts clients on opioid medication": NOTHING,
+            "Accepts clients using MAT but prescribed elsewhere": NOTHING,
+            "Use methadone/buprenorphine for pain management or emergency dosing": NOTHING,
+            "Does not treat opioid addiction": (NO_MOUD,),
+            "Does not treat opioid use disorders": (NO_MOUD,),
+            "Do not use medication for opioid addiction": (NO_MOUD,),
+            "Does not use MAT for opioid use disorders": (NO_MOUD,),
+        },
+    ),
+    Category(
+        "External prescribers",
+        (),
+        ("External Opioid Medications Source",),
+        # Someone else prescribes: the listing itself offers no medication.
+        {
+            "In-network prescribing entity": NOTHING,
+            "Other contracted prescribing entity": NOTHING,
+            "No formal relationship with prescribing entity": NOTHING,
+        },
+    ),
+    Category(
+        "Alcohol use disorder treatment",
+        (),
+        ("Type of Alcohol Use Disorder Treatment",),
+        # About alcohol, not opioids.
+        {
+            "Does not treat alcohol use disorder": NOTHING,
+            "Does not use medication assisted treatment for alcohol use disorder": NOTHING,
+            "Accepts clients using medication assisted treatment for alcohol use disorder but prescribed elsewhere": (
+                NOTHING
+            ),
+            "This facility administers/prescribes medication for alcohol use disorder": NOTHING,
+        },
+    ),
+    Category(
+        "Pharmacotherapies",
+        ("PHR",),
+        ("Pharmacotherapies",),
+        {
+            "Methadone": (METH,),
+            "Buprenorphine with naloxone (Suboxone)": (BUP,),
+            "Buprenorphine with naloxone": (BUP,),
+            "Buprenorphine without naloxone": (BUP,),
+            "Buprenorphine (extended-release, injectable, for example, Sublocade)": (BUP,),
+            "Buprenorphine (extended-release, injectable)": (BUP,),
+            "Buprenorphine sub-dermal implant (Probuphine)": (BUP,),
+            "Buprenorphine sub-dermal implant": (BUP,),
+            "Naltrexone (oral)": (NALT,),
+            "Extended-release, injectable Naltrexone (Vivitrol)": (NALT,),
+            "Naltrexone (extended-release, injectable)": (NALT,),
+            # Not medications for opioid use disorder.
+            "Acamprosate (Campral)": NOTHING,
+            "Disulfiram (Antabuse)": NOTHING,
+            "Disulfiram": NOTHING,
+            "Medications for psychiatric disorders": NOTHING,
+            "Medication for mental disorders": NOTHING,
+            "Medications for HIV treatment": NOTHING,
+            "Medications for Hepatitis C treatment": NOTHING,
+            "Medications for pre-exposure to prophylaxis": NOTHING,
+            "Nicotine replacement": NOTHING,
+            "Non-nicotine smoking/tobacco cessation": NOTHING,
+            # Eases withdrawal; not a medication for opioid use disorder.
+            "Lofexidine": NOTHING,
+            "Clonidine": NOTHING,
+        },
+    ),
+    Category(
+        "License, certification, accreditation",
+        ("LCA",),
+        ("License/Certification/Accreditation",),
+        {
+            "SAMHSA certification for opioid treatment program (OTP)": (OTP, METH),
+            # Who licenses or accredits a facility: shown as SAMHSA words it, not searched.
+            **{
+                label: NOTHING
+                for label in (
+                    "State Substance use treatment agency",
+                    "State substance abuse agency",
+                    "State mental health department",
+                    "State department of health",
+                    "Commission on Accreditation of Rehabilitation Facilities (CARF)",
+                    "Commission on Accreditation of Rehabilitation Facilities",
+                    "Council on Accreditation (COA)",
+                    "Healthcare Facilities Accreditation Program (HFAP)",
+                    "Hospital licensing authority",
+                    "The Joint Commission",
+                    "National Committee for Quality Assurance (NCQA)",
+                    "Federally Qualified Health Center",
+                    # Registration to prescribe controlled substances: says nothing about OUD treatment.
+                    "Drug Enforcement Agency (DEA)",
+                )
+            },
+        },
+    ),
+    Category(
+        "Payment",
+        ("PAY",),
+        ("Payment/Insurance/Funding Accepted", "Payment/Insurance Accepted"),
+        {
+            "Medicaid": (fact(Payment.MEDICAID),),
+            "Medicare": (fact(Payment.MEDICARE),),
+            "Private health insurance": (fact(Payment.PRIVATE_INSURANCE),),
+            "State-financed health insurance plan other than Medicaid": (fact(Payment.STATE_PLAN),),
+            "Military insurance (e.g., TRICARE)": (fact(Payment.MILITARY),),
+            "Federal military insurance (e.g., TRICARE)": (fact(Payment.MILITARY),),
+            "Cash or self-payment": (fact(Payment.CASH),),
+            "No payment accepted": (fact(Payment.FREE),),
+            "IHS/Tribal/Urban (ITU) funds": (fact(Payment.IHS_TRIBAL),),
+            "Indian Health Services": (fact(Payment.IHS_TRIBAL),),
+            # How the program is funded, not a way a person pays.
+            **{
+                label: NOTHING
+                for label in (
+                    "U.S. Department of VA funds",
+                    "Community Mental Health Block Grants",
+                    "Community Service Block Grants",
+                    "County or local government funds",
+                    "Federal, or any government funding for substance abuse programs",
+                    "Federal, or any government funding for substance use treatment programs",
+                    "SAMHSA funding/block grants",
+                    "Other State funds",
+                    "State corrections or juvenile justice funds",
+                    "State education funds",
+                    "State mental health agency (or equivalent) funds",
+                    "State welfare or child and family services funds",
+                    "State substance abuse agency funds",
+                    "Access to Recovery (ATR) voucher",
+                )
+            },
+        },
+    ),
+    Category(
+        "Payment assistance",
+        ("PYAS",),
+        ("Payment Assistance Available",),
+        {
+            "Sliding fee scale (fee is based on income and other factors)": (fact(Payment.SLIDING_FEE),),
+            "Sliding fee scale": (fact(Payment.SLIDING_FEE),),
+            "Payment assistance (check with facility for details)": (fact(Payment.PAYMENT_ASSISTANCE),),
+            "Payment assistance": (fact(Payment.PAYMENT_ASSISTANCE),),
+            "Treatment at no charge or minimal payment for clients who cannot afford to pay": (fact(Payment.FREE),),
+        },
+    ),
+)
+CATEGORIES = OFFER_CATEGORIES + CARE_CATEGORIES
 
-# FindTreatment.gov locator: service category code (`f2`) -> label (one value of `f3`) -> facts.
-# Both the 2019 wording and today's site's wording are listed.
-LOCATOR_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
-    "OM": {
-        "Buprenorphine used in Treatment": (BUP,),
-        "Methadone used in Treatment": (METH,),
-        "Naltrexone used in Treatment": (NALT,),
-    },
-    "OT": {
-        "Buprenorphine used in Treatment": (BUP,),
-        "Buprenorphine maintenance": (BUP,),
-        "Buprenorphine maintenance for predetermined time": (BUP,),
-        "Buprenorphine detoxification": (BUP,),
-        "Prescribes buprenorphine": (BUP,),
-        "Prescribes/administers buprenorphine": (BUP,),
-        "Methadone used in Treatment": (METH,),
-        "Methadone maintenance": (METH,),
-        "Methadone maintenance for predetermined time": (METH,),
-        "Methadone detoxification": (METH,),
-        "Naltrexone used in Treatment": (NALT,),
-        "Prescribes naltrexone": (NALT,),
-        "Prescribes/administers naltrexone": (NALT,),
-        "Relapse prevention from naltrexone": (NALT,),
-        "Relapse prevention with naltrexone": (NALT,),
-        "SAMHSA-certified Opioid Treatment Program": (OTP, METH),
-        "Federally-certified Opioid Treatment Program": (OTP, METH),
-        "Accepts clients on opioid medication": (),
-        "Use methadone/buprenorphine for pain management or emergency dosing": (),
-        "Does not treat opioid addiction": (),
-        "Do not use medication for opioid addiction": (),
-    },
-    "PHR": {
-        "Methadone": (METH,),
-        "Buprenorphine with naloxone (Suboxone)": (BUP,),
-        "Buprenorphine with naloxone": (BUP,),
-        "Buprenorphine without naloxone": (BUP,),
-        "Buprenorphine (extended-release, injectable, for example, Sublocade)": (BUP,),
-        "Buprenorphine (extended-release, injectable)": (BUP,),
-        "Buprenorphine sub-dermal implant (Probuphine)": (BUP,),
-        "Naltrexone (oral)": (NALT,),
-        "Extended-release, injectable Naltrexone (Vivitrol)": (NALT,),
-        "Naltrexone (extended-release, injectable)": (NALT,),
-        "Acamprosate (Campral)": (),
-        "Disulfiram (Antabuse)": (),
-        "Medications for psychiatric disorders": (),
-        "Nicotine replacement": (),
-        "Lofexidine": (),
-        "Clonidine": (),
-    },
-    "PAY": {
-        "Medicaid": ("payment:medicaid",),
-        "Medicare": ("payment:medicare",),
-        "Private health insurance": ("payment:private_insurance",),
-        "State-financed health insurance plan other than Medicaid": ("payment:state_plan",),
-        "Military insurance (e.g., TRICARE)": ("payment:military",),
-        "Cash or self-payment": ("payment:cash",),
-        "No payment accepted": ("payment:free",),
-        "IHS/Tribal/Urban (ITU) funds": ("payment:ihs_tribal",),
-        "Indian Health Services": ("payment:ihs_tribal",),
-        "U.S. Department of VA funds": (),
-        "Community Mental Health Block Grants": (),
-        "Community Service Block Grants": (),
-        "County or local government funds": (),
-        "Federal, or any government funding for substance abuse programs": (),
-        "Other State funds": (),
-        "State corrections or juvenile justice funds": (),
-        "State education funds": (),
-        "State mental health agency (or equivalent) funds": (),
-        "State welfare or child and family services funds": (),
-        "State substance abuse agency funds": (),
-        "Access to Recovery (ATR) voucher": (),
-    },
-    "PYAS": {
-        "Sliding fee scale (fee is based on income and other factors)": ("payment:sliding_fee",),
-        "Sliding fee scale": ("payment:sliding_fee",),
-        "Payment assistance (check with facility for details)": ("payment:payment_assistance",),
-        "Payment assistance": ("payment:payment_assistance",),
-        "Treatment at no charge or minimal payment for clients who cannot afford to pay": ("payment:free",),
-    },
-    "SET": {
-        "Telemedicine/telehealth": (TELE,),
-        "Telemedicine/telehealth therapy": (TELE,),
-        "Computerized treatment/telemedicine": (TELE,),
-    },
-    "TAP": {
-        "Telemedicine/telehealth therapy": (TELE,),
-    },
-    "SL": {
-        "Spanish": ("language:Spanish",),
-    },
+_BY_CODE = {code: category for category in CATEGORIES for code in category.codes}
+_BY_TITLE = {normalize_label(title): category for category in CATEGORIES for title in category.titles}
+_LABELS = {
+    id(category): {normalize_label(label): facts for label, facts in category.labels.items()} for category in CATEGORIES
 }
 
-# Categories whose every value is a language, an age group or a special group, as SAMHSA words it.
-LOCATOR_LIST_CATEGORIES = {"OL": "language", "AGE": "age", "SG": "group"}
 
-# Categories that decide medication or payment: a label there that the table does not know is
-# reported by the importer, so that new wording is noticed instead of silently dropped.
-LOCATOR_CHECKED_CATEGORIES = ("OM", "OT", "PHR", "PAY", "PYAS")
-
-# National Directory service codes (`Keys`, `service_code_info`) -> facts.
-DIRECTORY_CODES: dict[str, tuple[str, ...]] = {
-    **{code: (METH,) for code in ("MU", "METH", "MM", "DM")},
-    "OTP": (OTP, METH),
-    **{code: (BUP,) for code in ("BU", "UB", "BUM", "BWN", "BWON", "BERI", "DB", "BMW")},
-    **{code: (NALT,) for code in ("NU", "UN", "VTRL", "NXN", "RPN")},
-    "MD": ("payment:medicaid",),
-    "MC": ("payment:medicare",),
-    "PI": ("payment:private_insurance",),
-    "SI": ("payment:state_plan",),
-    "MI": ("payment:military",),
-    "SF": ("payment:cash",),
-    "NP": ("payment:free",),
-    "ITU": ("payment:ihs_tribal",),
-    "PA": ("payment:payment_assistance",),
-    "SS": ("payment:sliding_fee",),
-    "SP": ("language:Spanish",),
-    "TELE": (TELE,),
-    "CHLD": ("age:Children/adolescents",),
-    "YAD": ("age:Young adults",),
-    "ADLT": ("age:Adults",),
-    "SNR": ("age:Seniors (65 or older)",),
-    "VET": ("group:Veterans",),
-    "ADM": ("group:Active duty military",),
-    "MF": ("group:Military families",),
-    "PW": ("group:Pregnant/postpartum women",),
-    "WN": ("group:Adult women",),
-    "MN": ("group:Adult men",),
-}
-
-_LABEL_NOISE_RE = re.compile(r"[®™]")
+def _unambiguous_labels() -> dict[str, tuple[str, ...]]:
+    """Labels meaning the same wherever they appear, for matching in a category we cannot place."""
+    meanings: dict[str, set[tuple[str, ...]]] = {}
+    for category in CATEGORIES:
+        for label, facts in _LABELS[id(category)].items():
+            meanings.setdefault(label, set()).add(tuple(sorted(facts)))
+    return {label: next(iter(facts)) for label, facts in meanings.items() if len(facts) == 1}
 
 
-def normalize_label(label: str) -> str:
-    return " ".join(_LABEL_NOISE_RE.sub("", label).split()).casefold()
+_ANY_CATEGORY = _unambiguous_labels()
 
 
-_LOCATOR_LOOKUP = {
-    category: {normalize_label(label): facts for label, facts in labels.items()}
-    for category, labels in LOCATOR_LABELS.items()
-}
+def find_category(code: str, title: str) -> Category | None:
+    """The category of a service group: by its code, else by its title (some codes are not documented)."""
+    return _BY_CODE.get(code) or _BY_TITLE.get(normalize_label(title))
 
 
-def locator_label_facts(category: str, label: str) -> tuple[str, ...] | None:
-    """The facts of one locator label; None when the table does not know the label."""
-    if category in LOCATOR_LIST_CATEGORIES:
-        return (f"{LOCATOR_LIST_CATEGORIES[category]}:{label}",)
-    return _LOCATOR_LOOKUP.get(category, {}).get(normalize_label(label))
+@dataclass(frozen=True)
+class LabelReading:
+    """What a listing's labels say: their facts, and the labels no table knows as `(category, label)`.
+
+    An unknown label is in a category that decides a field, or in a category no table knows (perhaps
+    one renamed): either way a person may be missing a fact about this listing.
+    """
+
+    facts: frozenset[str]
+    unknown: tuple[tuple[str, str], ...]
 
 
-def fields_from_facts(facts: set[str]) -> dict[str, object]:
-    """ProviderRecord keyword arguments for a set of facts."""
-
-    def named(prefix: str) -> tuple[str, ...]:
-        return tuple(sorted(fact.split(":", 1)[1] for fact in facts if fact.startswith(prefix)))
-
-    return {
-        "offers_buprenorphine": BUP in facts,
-        "offers_methadone": METH in facts,
-        "offers_naltrexone": NALT in facts,
-        "is_otp": OTP in facts,
-        "offers_telehealth": TELE in facts,
-        "payment": frozenset(named("payment:")),
-        "languages": named("language:"),
-        "age_groups": named("age:"),
-        "special_groups": named("group:"),
-    }
+def read_labels(groups: Iterable[tuple[str, str, Iterable[str]]]) -> LabelReading:
+    """The facts of a listing's service groups, each given as (code, title, values)."""
+    facts: set[str] = set()
+    unknown: list[tuple[str, str]] = []
+    for code, title, values in groups:
+        category = find_category(code, title)
+        for value in values:
+            label = normalize_label(value)
+            meaning = _LABELS[id(category)].get(label) if category else None
+            if meaning is None:
+                meaning = _ANY_CATEGORY.get(label)
+            if meaning is not None:
+                facts.update(meaning)
+            elif category is None or category.decides:
+                unknown.append((category.name if category else f"{title or '?'} ({code or 'no code'})", value))
+    return LabelReading(frozenset(facts), tuple(unknown))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from locator.importing.normalize import address_key, name_key, name_similarity, name_street_key, phone_key
+from locator.importing.normalize import address_key, name_key, name_similarity, name_street_key, person_key, phone_key
 from locator.importing.records import ProviderRecord
 from locator.vocabulary import Kind
 
@@ -50,6 +50,7 @@ class LinkIndex:
         self._by_address: dict[str, list[ProviderRef]] = defaultdict(list)
         self._by_phone: dict[str, list[ProviderRef]] = defaultdict(list)
         self._by_name_street: dict[str, list[ProviderRef]] = defaultdict(list)
+        self._by_person_address: dict[str, list[ProviderRef]] = defaultdict(list)
 
     def add(self, ref: ProviderRef, *, address: str, phone: str, state: str) -> None:
         """Index a provider under its address key and phone key (see locator.importing.normalize)."""
@@ -60,7 +61,17 @@ class LinkIndex:
         if phone:
             self._by_phone[phone].append(ref)
 
+    def add_practitioner(self, ref: ProviderRef, *, name: str, address: str) -> None:
+        """Index a practitioner under who they are and where: the same person at another address is
+        another listing (the Practitioner Locator lists one person at each place they practise)."""
+        person = person_key(name)
+        if person and address:
+            self._by_person_address[f"{person}|{address}"].append(ref)
+
     def add_record(self, ref: ProviderRef, record: ProviderRecord) -> None:
+        if record.kind == Kind.PRACTITIONER:
+            self.add_practitioner(ref, name=record.name, address=address_key(record.street, record.zip_code))
+            return
         self.add(
             ref,
             address=address_key(record.street, record.zip_code),
@@ -80,7 +91,7 @@ class LinkIndex:
           (the locator lists one facility once as SA and once as MH).
         """
         if record.kind == Kind.PRACTITIONER:
-            return None
+            return self._same_practitioner(record, claimed)
         names = record_names(record)
         address = address_key(record.street, record.zip_code)
         at_address = self._by_address.get(address, []) if address else []
@@ -103,3 +114,12 @@ class LinkIndex:
         if not best.alike and not best.same_phone and len(set(at_address)) > 1:
             return None
         return best.ref
+
+    def _same_practitioner(self, record: ProviderRecord, claimed: dict[ProviderRef, set[str]]) -> ProviderRef | None:
+        """The same person at the same address, listed by another source (FindTreatment's BUPREN rows and
+        the Practitioner Locator); never one another row of this snapshot already describes."""
+        person, address = person_key(record.name), address_key(record.street, record.zip_code)
+        if not person or not address:
+            return None
+        candidates = [ref for ref in self._by_person_address.get(f"{person}|{address}", []) if ref not in claimed]
+        return candidates[0] if len(candidates) == 1 else None

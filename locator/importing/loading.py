@@ -7,13 +7,13 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from locator.importing.formats import check_name_matches_content, detect_format, parse_text
-from locator.importing.records import FileFormatError, ImportFailed, ProviderRecord, Rejection
+from locator.importing.records import FileFormatError, ImportFailed, ProviderRecord, Rejection, combined, same_place
 from locator.importing.report import ImportReport
 from locator.importing.rows import decode_text
 from locator.vocabulary import Coverage, DatePrecision, Source
@@ -31,6 +31,12 @@ class LoadedFile:
     data_date_precision: DatePrecision
     records: list[ProviderRecord]
     rejections: list[Rejection]
+    # Rows that listed a place another row of the file already listed, and were combined with it.
+    combined_rows: int = 0
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.records) + self.combined_rows + len(self.rejections)
 
 
 _DATE_IN_NAME = (
@@ -69,6 +75,19 @@ def _data_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             raise ImportFailed(f"{path}: no such file or folder")
 
 
+def _add_row(records: dict[str, ProviderRecord], record: ProviderRecord) -> None:
+    """Add a row to a file's records by key. Rows of one file that share a key are one place listed twice
+    (its services are the union of theirs) unless their phones or coordinates say they are two places."""
+    key = record.source_key
+    earlier = records.get(key)
+    if earlier is not None and not same_place(earlier, record):
+        differs_by_phone = record.phone and record.phone != earlier.phone
+        key += f"|{record.phone}" if differs_by_phone else f"|{record.latitude:.4f},{record.longitude:.4f}"
+        # A third row like one of the two is that one again.
+        earlier = records.get(key)
+    records[key] = combined(earlier, record) if earlier is not None else replace(record, source_key=key)
+
+
 def load_file(path: Path, *, format_name: str | None = None, data_date: date | None = None) -> LoadedFile:
     """Read and parse one file completely; FileFormatError if it cannot be used as a whole."""
     try:
@@ -78,19 +97,15 @@ def load_file(path: Path, *, format_name: str | None = None, data_date: date | N
     parsed = parse_text(decode_text(raw), format_name=format_name)
     if format_name is None:
         check_name_matches_content(path.name, parsed)
-    records: list[ProviderRecord] = []
+    records: dict[str, ProviderRecord] = {}
     rejections: list[Rejection] = []
-    first_row_of_key: dict[str, int] = {}
+    rows = 0
     for item in parsed.items:
         if isinstance(item, Rejection):
             rejections.append(item)
-        elif item.source_key in first_row_of_key:
-            rejections.append(
-                Rejection(item.row_number, f"same provider as row {first_row_of_key[item.source_key]} (duplicate)")
-            )
         else:
-            first_row_of_key[item.source_key] = item.row_number
-            records.append(item)
+            rows += 1
+            _add_row(records, item)
     if not records and rejections and parsed.coverage != Coverage.PARTIAL:
         # A complete listing with nothing usable in it would retire the whole source.
         raise FileFormatError(
@@ -106,8 +121,9 @@ def load_file(path: Path, *, format_name: str | None = None, data_date: date | N
         coverage=parsed.coverage,
         data_date=data_date or named_date,
         data_date_precision=DatePrecision.DAY if data_date else precision,
-        records=records,
+        records=list(records.values()),
         rejections=rejections,
+        combined_rows=rows - len(records),
     )
 
 

@@ -17,10 +17,27 @@ from django.db import models
 from locator.importing.normalize import address_key, name_key, phone_key
 from locator.importing.records import ProviderRecord
 from locator.models import Provider, SourceFile, SourceRecord
-from locator.vocabulary import PAYMENT_FIELDS, PRECISION_RANK, WORDING_ORDER, Coverage, Kind, LocationPrecision, Source
+from locator.vocabulary import (
+    PAYMENT_FIELDS,
+    PRECISION_RANK,
+    WORDING_ORDER,
+    Coverage,
+    Kind,
+    Language,
+    LocationPrecision,
+    Medication,
+    Source,
+    search_codes,
+)
 
 _CHUNK = 500
-_NOT_STORED = {"row_number", "unmapped_labels", "source", "source_key"}
+_NOT_STORED = {
+    "row_number",
+    "source",
+    "source_key",
+    "unknown_labels",
+    "offers_and_denies_moud",
+}
 
 
 def record_payload(record: ProviderRecord) -> dict[str, Any]:
@@ -74,9 +91,15 @@ def _merged_services(records: list[RecordState]) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for record in records:
         for group in record.payload.get("services", []):
-            merged = groups.setdefault(group["code"], {"code": group["code"], "label": group["label"], "values": []})
+            key = group["code"] or group["label"]
+            merged = groups.setdefault(key, {"code": group["code"], "label": group["label"], "values": []})
             merged["values"].extend(value for value in group["values"] if value not in merged["values"])
     return list(groups.values())
+
+
+def _union(records: list[RecordState], field: str) -> list[str]:
+    # Records stored before a field existed do not have it; the next import of their file adds it.
+    return sorted({value for record in records for value in record.payload.get(field, ())})
 
 
 def _street(record: RecordState) -> str:
@@ -108,6 +131,7 @@ def _otp_and_methadone(
     Methadone for opioid use disorder is dispensed only by certified OTPs. So once an OTP Directory
     snapshot is loaded, a claim of either from a source older than it counts only for programs the
     directory lists: a 2017 methadone clinic missing from the 2020 directory may well have closed.
+    A claim as recent as the directory (today's FindTreatment OTP certification label) stands.
     """
     if otp_directory:
         is_otp = any(record.active for record in otp_directory)
@@ -117,7 +141,8 @@ def _otp_and_methadone(
             any(record.payload["is_otp"] for record in current),
             any(record.payload["offers_methadone"] for record in current),
         )
-    newer = [record for record in current if record.data_date and record.data_date > otp_directory_date]
+    # A source as recent as the directory is as current as it: its OTP certification label counts.
+    newer = [record for record in current if record.data_date and record.data_date >= otp_directory_date]
     return (
         any(record.payload["is_otp"] for record in newer),
         any(record.payload["offers_methadone"] for record in newer),
@@ -155,7 +180,17 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
 
     is_otp, offers_methadone = _otp_and_methadone(current, otp_directory, otp_directory_date)
     payment = {code for record in current for code in record.payload["payment"]}
-    languages = sorted({language for record in current for language in record.payload["languages"]})
+    languages = _union(current, "languages")
+    facets = {
+        "setting": _union(current, "settings"),
+        "group": _union(current, "groups"),
+        "age": _union(current, "ages"),
+    }
+    offers = {
+        medication.field_name: any(record.payload[medication.field_name] for record in current)
+        for medication in (Medication.BUPRENORPHINE, Medication.NALTREXONE)
+    }
+    offers[Medication.METHADONE.field_name] = offers_methadone
     certification_record = (current_otp_directory or otp_directory or [None])[0]
     certification_date = certification_record.payload["otp_certification_date"] if certification_record else None
     street, zip_code = primary.payload["street"], primary.payload["zip_code"]
@@ -176,16 +211,20 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "latitude": best_location.latitude if best_location else None,
         "longitude": best_location.longitude if best_location else None,
         "location_precision": best_location.location_precision if best_location else "",
-        "offers_buprenorphine": any(record.payload["offers_buprenorphine"] for record in current),
-        "offers_methadone": offers_methadone,
-        "offers_naltrexone": any(record.payload["offers_naltrexone"] for record in current),
+        **offers,
+        "moud_medication_not_named": not any(offers.values())
+        and any(record.payload.get("moud_medication_not_named") for record in current),
         "is_otp": is_otp,
         "otp_certification": certification_record.payload["otp_certification"] if certification_record else "",
         "otp_certification_date": date.fromisoformat(certification_date) if certification_date else None,
         **{field: code in payment for code, field in PAYMENT_FIELDS.items()},
         "offers_telehealth": any(record.payload["offers_telehealth"] for record in current),
-        "offers_spanish": "Spanish" in languages,
+        "offers_spanish": Language.SPANISH in languages,
         "languages": languages,
+        "settings": facets["setting"],
+        "groups": facets["group"],
+        "ages": facets["age"],
+        "search_codes": search_codes({**facets, "language": languages}),
         "age_groups": sorted({group for record in current for group in record.payload["age_groups"]}),
         "special_groups": sorted({group for record in current for group in record.payload["special_groups"]}),
         "services": _merged_services(current),

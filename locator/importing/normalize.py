@@ -182,6 +182,19 @@ def name_key(name: str) -> str:
     return " ".join(word for word in _words(name) if word not in _NAME_NOISE and word != "#")
 
 
+# Titles and credentials around a clinician's name: "Dr. Jane Q. Doe, MD" and "Doe, Jane" are one person.
+_PERSON_NOISE = {
+    "dr", "mr", "mrs", "ms", "miss", "md", "do", "np", "pa", "pac", "aprn", "fnp", "fnpc", "fnpbc", "pmhnp",
+    "pmhnpbc", "anp", "cnp", "crnp", "dnp", "rn", "phd", "mph", "facp", "faafp", "dabam", "jr", "sr", "ii", "iii",
+}  # fmt: skip
+
+
+def person_key(name: str) -> str:
+    """A clinician's name words in order, without titles, credentials or initials."""
+    words = {word for word in _words(name) if word not in _PERSON_NOISE and len(word) > 1 and word != "#"}
+    return " ".join(sorted(words)) if len(words) >= 2 else ""
+
+
 def name_similarity(first: str, second: str) -> float:
     """Share of words two name keys have in common (Jaccard), 0 to 1; "healthcare" is "health care"."""
     if first and first.replace(" ", "") == second.replace(" ", ""):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from html.parser import HTMLParser
 
-from locator.importing.labels import fields_from_facts
+from locator.importing.facts import fields_from_facts
 from locator.importing.normalize import clean_text, record_key
 from locator.importing.records import FileFormatError, ParsedFile, ProviderRecord, Rejection
 from locator.importing.rows import build_record, check_header, csv_rows

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from locator.importing.labels import fields_from_facts
+from locator.importing.facts import fields_from_facts
 from locator.importing.normalize import clean_text
 from locator.importing.records import ParsedFile, ProviderRecord, Rejection
 from locator.importing.rows import build_record, csv_rows

@@ -6,7 +6,7 @@ Nothing here touches the database; the codes come from the one vocabulary.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 from locator.vocabulary import Coverage, Kind, LocationPrecision, Source
@@ -45,16 +45,55 @@ class ProviderRecord:
     offers_buprenorphine: bool = False
     offers_methadone: bool = False
     offers_naltrexone: bool = False
+    moud_medication_not_named: bool = False
     is_otp: bool = False
     otp_certification: str = ""
     otp_certification_date: date | None = None
     payment: frozenset[str] = frozenset()
     offers_telehealth: bool = False
     languages: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    ages: tuple[str, ...] = ()
     age_groups: tuple[str, ...] = ()
     special_groups: tuple[str, ...] = ()
     services: tuple[ServiceGroup, ...] = ()
-    unmapped_labels: tuple[str, ...] = field(default=(), compare=False)
+    # How the source's wording was read, for the import report; not part of what the source says.
+    unknown_labels: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    offers_and_denies_moud: bool = field(default=False, compare=False)
+
+
+def same_place(first: ProviderRecord, second: ProviderRecord) -> bool:
+    """Whether two rows sharing a key describe one place: nothing they give (phone, coordinates) differs."""
+    if first.phone and second.phone and first.phone != second.phone:
+        return False
+    if None in (first.latitude, second.latitude):
+        return True
+    # About 0.07 miles: two geocodes of one address, not two buildings.
+    return abs(first.latitude - second.latitude) < 0.001 and abs(first.longitude - second.longitude) < 0.001
+
+
+def combined(first: ProviderRecord, second: ProviderRecord) -> ProviderRecord:
+    """One place listed twice in one file: the first row's wording, the services of both."""
+    changes: dict[str, object] = {}
+    for item in fields(ProviderRecord):
+        mine, theirs = getattr(first, item.name), getattr(second, item.name)
+        if isinstance(mine, bool):
+            changes[item.name] = mine or theirs
+        elif isinstance(mine, frozenset):
+            changes[item.name] = mine | theirs
+        elif isinstance(mine, tuple) and item.name != "services":
+            changes[item.name] = tuple(dict.fromkeys(mine + theirs))
+        elif isinstance(mine, str) and not mine:
+            changes[item.name] = theirs
+    services: dict[tuple[str, str], tuple[str, ...]] = {}
+    for group in first.services + second.services:
+        key = (group.code, group.label)
+        services[key] = tuple(dict.fromkeys(services.get(key, ()) + group.values))
+    changes["services"] = tuple(ServiceGroup(code, label, values) for (code, label), values in services.items())
+    named = changes["offers_buprenorphine"] or changes["offers_methadone"] or changes["offers_naltrexone"]
+    changes["moud_medication_not_named"] = changes["moud_medication_not_named"] and not named
+    return replace(first, **changes)
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,15 @@ class SourceReport:
     unchanged: int = 0
     deactivated: int = 0
     rejected: int = 0
+    combined: int = 0
     linked: int = 0
     approximate: int = 0
     not_located: int = 0
     rejection_samples: list[str] = field(default_factory=list)
-    unmapped_labels: Counter[str] = field(default_factory=Counter)
+    # (category, label) -> listings that carry it, for labels no table knows.
+    unknown_labels: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # Listings that name a medication for opioid use disorder and also say they offer none.
+    offers_and_denies_moud: int = 0
     skipped_older: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -45,8 +49,27 @@ class ImportReport:
         return self.sources.setdefault(source, SourceReport(source))
 
 
+def unknown_labels_by_category(labels: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """{category: {label: listings}}, most frequent first: how SourceFile keeps them for the admin."""
+    by_category: dict[str, dict[str, int]] = {}
+    for (category, label), count in labels.most_common():
+        by_category.setdefault(category, {})[label] = count
+    return by_category
+
+
 def report_lines(report: ImportReport) -> Iterator[str]:
-    """The report as lines a person reads after an import."""
+    """The report as lines a person reads after an import.
+
+    Wording SAMHSA changed comes first: a label no table knows may be a medication, a payment or an
+    OTP certification that this import could not see, and the lines at the end are read last.
+    """
+    for source_report in report.sources.values():
+        if source_report.unknown_labels:
+            yield (
+                f"WARNING {source_report.source.label}: {len(source_report.unknown_labels)} label(s) that may decide "
+                "medications, payment or programs are not in the mapping table (locator/importing/labels.py); "
+                "listings carrying them may lack facts. They are listed at the end."
+            )
     for path in report.not_samhsa_files:
         yield f"skipped {path}: not a SAMHSA format"
     for source_report in report.sources.values():
@@ -54,7 +77,8 @@ def report_lines(report: ImportReport) -> Iterator[str]:
             f"{source_report.source.label}: {source_report.files} file(s), read {source_report.read}, "
             f"created {source_report.created}, updated {source_report.updated}, "
             f"unchanged {source_report.unchanged}, deactivated {source_report.deactivated}, "
-            f"rejected {source_report.rejected}, linked to other listings {source_report.linked}, "
+            f"rejected {source_report.rejected}, combined with a row listing the same place {source_report.combined}, "
+            f"linked to other listings {source_report.linked}, "
             f"approximate location {source_report.approximate}, not located {source_report.not_located}; "
             f"{source_report.seconds:.1f} s"
         )
@@ -62,6 +86,14 @@ def report_lines(report: ImportReport) -> Iterator[str]:
             yield f"  rejected: {sample}"
         for name in source_report.skipped_older:
             yield f"  skipped {name}: older than the snapshot already loaded"
-        for label, count in source_report.unmapped_labels.most_common(5):
-            yield f"  label not in the mapping table ({count}x): {label}"
+        if source_report.offers_and_denies_moud:
+            yield (
+                f"  {source_report.offers_and_denies_moud} listing(s) name a medication for opioid use disorder and "
+                "also say they offer none: counted as offering none"
+            )
     yield f"{report.providers_created} new providers; took {report.seconds:.1f} s in all, writing providers included"
+    for source_report in report.sources.values():
+        for category, labels in unknown_labels_by_category(source_report.unknown_labels).items():
+            yield f"{source_report.source.label}: labels not in the mapping table, category {category}:"
+            for label, count in labels.items():
+                yield f"  {count} listing(s): {label}"

@@ -203,9 +203,12 @@ def build_record(
         return Rejection(row_number, f"coordinates {lat}, {lng} are outside the US and its territories")
     if lat is None and not (zip5 or city):
         return Rejection(row_number, "no address and no coordinates")
+    phone = normalize_phone(phone)
+    # Without a street, what tells one place from another nearby is its phone, else its coordinates.
+    place = street or phone or (f"{lat:.4f},{lng:.4f}" if lat is not None else "")
     return ProviderRecord(
         source=source,
-        source_key=source_key or record_key(name, street, zip5 or city, key_extra),
+        source_key=source_key or record_key(name, place, zip5 or city, key_extra),
         row_number=row_number,
         kind=kind,
         name=name,
@@ -215,7 +218,7 @@ def build_record(
         city=city,
         state=state_code,
         zip_code=zip5,
-        phone=normalize_phone(phone),
+        phone=phone,
         intake_phone=normalize_phone(intake_phone),
         website=normalize_website(website),
         latitude=lat,

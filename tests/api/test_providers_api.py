@@ -231,8 +231,9 @@ def test_meta_lists_sources_with_dates_and_counts(client, empty_directory):
     assert otp["newest_data_date"] == "2025-06-01" and otp["is_sample"] is True and otp["files"] == 1
     directory = next(source for source in body["sources"] if source["source"] == "national_directory")
     assert directory["newest_data_date"] == "2017"  # a yearly file: the year, not January 1st
-    assert body["by_medication"]["methadone"] == 3  # the 2017 clinic is not in the newer OTP Directory
-    assert body["by_kind"]["practitioner"] == 2
+    # The 2017 clinic is not in the newer OTP Directory; the two OTPs of the October 2025 file are newer than it.
+    assert body["by_medication"]["methadone"] == 5
+    assert body["by_kind"]["practitioner"] == 3
     assert body["providers"] == sum(body["by_kind"].values())
 
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from locator.importing.importer import import_files
 from locator.importing.records import ImportFailed
+from locator.models import SourceRecord
 from locator.vocabulary import Source
 from tests.conftest import FIXTURES_DIR
 from tests.importing.test_importer import OTP_HEADER, directory_state
@@ -92,16 +93,22 @@ def test_a_snapshot_with_no_usable_row_is_refused_rather_than_retiring_every_pro
     assert directory_state() == previous_directory
 
 
-def test_duplicate_keys_inside_one_file_keep_the_first_row_and_report_the_rest(empty_directory, tmp_path):
+def test_rows_sharing_a_key_are_one_place_with_the_services_of_both_unless_their_phones_differ(
+    empty_directory, tmp_path
+):
     document = json.loads((FIXTURES_DIR / "findtreatment_sample_20250601.json").read_text(encoding="utf-8"))
-    document["rows"].append(dict(document["rows"][0]))
+    first = document["rows"][0]
+    again = dict(first, services=[{"f1": "Payment", "f2": "PAY", "f3": "Medicare"}])
+    elsewhere = dict(first, phone="(434) 555-0199", latitude="38.1000", longitude="-78.5000")
+    document["rows"] += [again, elsewhere]
     path = tmp_path / "findtreatment_20250701.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     report = import_files([path]).sources[Source.FINDTREATMENT]
-    assert report.rejected == 1
-    assert report.rejection_samples == [
-        f"findtreatment_20250701.json row {len(document['rows'])}: same provider as row 1 (duplicate)"
-    ]
+    assert (report.rejected, report.combined) == (0, 1)
+    records = SourceRecord.objects.filter(source_key__startswith=first["frid"]).order_by("source_key")
+    assert [record.source_key for record in records] == [first["frid"], f"{first['frid']}|434-555-0199"]
+    assert records[0].payload["payment"] == ["cash", "medicaid", "medicare", "private_insurance", "sliding_fee"]
+    assert records[0].payload["offers_buprenorphine"]
 
 
 @pytest.mark.parametrize(

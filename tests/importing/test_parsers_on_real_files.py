@@ -77,7 +77,7 @@ def test_findtreatment_json_reads_medication_payment_and_language_from_services(
     region_ten_sa = next(record for record in records if record.source_key.startswith("39d6ca2b"))
     assert region_ten_sa.offers_buprenorphine or region_ten_sa.offers_naltrexone
     assert "medicaid" in region_ten_sa.payment
-    assert "Spanish" in region_ten_sa.languages
+    assert region_ten_sa.languages == ("asl", "es")
 
 
 def test_findtreatment_json_never_counts_pain_management_or_accepting_patients_as_offering_mat(shared_data_dir):
@@ -102,7 +102,7 @@ def test_national_directory_codes_decide_medication_and_coordinates_count_as_geo
     [shelby] = by_name(records, "Shelby County Treatment Center")
     assert shelby.offers_methadone and shelby.offers_buprenorphine and shelby.offers_naltrexone and shelby.is_otp
     assert {"medicaid", "private_insurance", "sliding_fee", "cash"} <= shelby.payment
-    assert "Spanish" in shelby.languages
+    assert shelby.languages == ("asl", "es")
     assert shelby.location_precision == LocationPrecision.ADDRESS
     assert (shelby.phone, shelby.intake_phone) == ("205-216-0200", "")
     phoenix = next(record for record in records if record.phone == "602-258-6797")
