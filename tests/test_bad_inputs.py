@@ -49,6 +49,9 @@ ACCEPTED_BY_API = {
             "payment",
             "otp",
             "telehealth",
+            "setting",
+            "group",
+            "age",
             "language",
             "state",
             "q",
@@ -58,7 +61,7 @@ ACCEPTED_BY_API = {
             "page_size",
         )
     ),
-    *((field, "whitespace") for field in ("medication", "kind", "payment", "q")),
+    *((field, "whitespace") for field in ("medication", "kind", "payment", "setting", "group", "age", "language", "q")),
     # A name may be anything printable; a search for it finds nothing or something.
     *((("q", kind) for kind in ("unicode", "emoji", "SQL", "script", "negative", "zero", "NaN", "infinity", "huge"))),
     *(("q", kind) for kind in ("latitude 999", "page 10^9", "page_size 10^6")),
@@ -109,6 +112,8 @@ def test_every_api_parameter_refuses_every_bad_value_with_the_json_error_shape(c
 FORM_FIELDS = sorted(SearchForm().fields)
 ACCEPTED_BY_PAGE = {
     *((field, "empty") for field in ("otp", "telehealth", "radius", "page")),
+    # The language list's "any" sends an empty value; the other lists of codes read it the same way.
+    *((field, "empty") for field in ("setting", "group", "age", "language")),
     # Unchecked boxes send nothing; a box that sends something else is still only "checked".
     *((field, kind) for field in ("otp", "telehealth") for kind in BAD_VALUES),
     ("lng", "negative"),

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from locator.search import MAX_RADIUS_MILES, SearchFilters
 from locator.selectors import MAX_PAGE
-from locator.vocabulary import Kind, Language, Medication, Payment
+from locator.vocabulary import Age, Group, Kind, Language, Medication, Payment, Setting
 
 MAX_PAGE_SIZE = 100
 
@@ -71,8 +71,18 @@ class ProviderSearchQuery(serializers.Serializer):
     telehealth = serializers.BooleanField(
         required=False, default=False, help_text="Only providers offering telehealth."
     )
-    language = _choice_field(
-        tuple(Language.values), required=False, help_text="Services in this language (es: Spanish)."
+    setting = CommaSeparatedChoicesField(
+        choices=tuple(Setting.values), required=False, help_text="Offers care in any of these settings."
+    )
+    group = CommaSeparatedChoicesField(
+        choices=tuple(Group.values), required=False, help_text="Has a special program for any of these groups."
+    )
+    age = CommaSeparatedChoicesField(choices=tuple(Age.values), required=False, help_text="Accepts any of these ages.")
+    language = CommaSeparatedChoicesField(
+        choices=tuple(Language.values),
+        required=False,
+        help_text="Services in any of these languages: ISO 639-1 codes (es: Spanish), hmn (Hmong), "
+        "asl (sign language), ai_an (American Indian or Alaska Native languages).",
     )
     state = serializers.RegexField(
         r"^[A-Za-z]{2}$",
@@ -98,14 +108,17 @@ class ProviderSearchQuery(serializers.Serializer):
             kinds=frozenset(data.get("kind", ())),
             payments=frozenset(data.get("payment", ())),
             telehealth=data["telehealth"],
-            language=data.get("language", ""),
+            settings=frozenset(data.get("setting", ())),
+            groups=frozenset(data.get("group", ())),
+            ages=frozenset(data.get("age", ())),
+            languages=frozenset(data.get("language", ())),
             state=data.get("state", "").upper(),
             text=data.get("q", ""),
         )
 
 
 ALLOWED_PARAMETERS = set(ProviderSearchQuery().fields) | {"format"}
-MULTI_VALUED = {"medication", "kind", "payment"}
+MULTI_VALUED = {"medication", "kind", "payment", "setting", "group", "age", "language"}
 
 
 def check_parameter_names(query: QueryDict) -> None:

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from locator.models import Provider, SourceRecord
 from locator.provenance import data_date_text
-from locator.vocabulary import Payment
+from locator.vocabulary import Age, Group, Language, Payment, Setting
 
 # Read for every result: the vocabulary's pairs listed once, not looked up through the enum each time.
 _PAYMENT_FIELDS = tuple((payment.value, payment.field_name) for payment in Payment)
@@ -50,12 +50,29 @@ class ProviderSerializer(serializers.Serializer):
     offers_buprenorphine = serializers.BooleanField()
     offers_methadone = serializers.BooleanField()
     offers_naltrexone = serializers.BooleanField()
+    moud_medication_not_named = serializers.BooleanField(
+        help_text="SAMHSA's listing says it offers medication for opioid use disorder without naming which "
+        "(true only when none of the three is named): call to ask."
+    )
     is_otp = serializers.BooleanField(help_text="A certified or provisional opioid treatment program.")
     otp_certification = serializers.CharField(help_text="certified, provisional, or empty.")
     otp_certification_date = serializers.DateField(allow_null=True)
     payment = serializers.SerializerMethodField()
     offers_telehealth = serializers.BooleanField()
-    languages = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.values),
+        help_text="Languages other than English, as codes (es, asl, zh...). Empty: not stated.",
+    )
+    settings = serializers.ListField(
+        child=serializers.ChoiceField(choices=Setting.values), help_text="Settings of care. Empty: not stated."
+    )
+    groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=Group.values),
+        help_text="Groups it has special programs for. Empty: not stated.",
+    )
+    ages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Age.values), help_text="Ages it accepts. Empty: not stated."
+    )
     is_sample = serializers.BooleanField(help_text="Fictitious sample data, not a real listing.")
     sources = SourceSerializer(many=True, source="source_listings", help_text="Current SAMHSA sources of this listing.")
 

@@ -13,13 +13,20 @@ from django.utils.translation import ngettext
 
 from locator.models import Provider, SourceFile
 from locator.provenance import SourceListing
-from locator.vocabulary import APPROXIMATE_PRECISIONS, DatePrecision, Medication, Payment
+from locator.vocabulary import APPROXIMATE_PRECISIONS, Age, DatePrecision, Group, Language, Medication, Payment, Setting
 
 register = template.Library()
 
 # Read for every result shown: the vocabulary's pairs listed once, not looked up through the enum each time.
 _MEDICATION_FIELDS = tuple((medication.label, medication.field_name) for medication in Medication)
 _PAYMENT_FIELDS = tuple((payment.label, payment.field_name) for payment in Payment)
+# Provider field -> code -> label, for the lists of codes a provider page shows.
+_CODE_LABELS = {
+    "settings": dict(Setting.choices),
+    "groups": dict(Group.choices),
+    "ages": dict(Age.choices),
+    "languages": dict(Language.choices),
+}
 _PHONE_RE = re.compile(r"^(\d{3})-(\d{3})-(\d{4})(?: ext\. (\d+))?$")
 
 
@@ -57,6 +64,26 @@ def is_approximate(provider: Provider) -> bool:
 @register.filter
 def medications(provider: Provider) -> list[str]:
     return [str(label) for label, field in _MEDICATION_FIELDS if getattr(provider, field)]
+
+
+_CARE_FACTS = (
+    ("settings", _("Type of care")),
+    ("groups", _("Programs for")),
+    ("ages", _("Ages accepted")),
+    ("languages", _("Languages other than English")),
+)
+
+
+@register.simple_tag
+def care_facts(provider: Provider) -> list[tuple[str, list[str]]]:
+    """(title, labels in the page's language) per list of codes a provider page shows; empty: not stated."""
+    return [
+        (
+            str(title),
+            [str(_CODE_LABELS[field][code]) for code in getattr(provider, field) if code in _CODE_LABELS[field]],
+        )
+        for field, title in _CARE_FACTS
+    ]
 
 
 @register.filter

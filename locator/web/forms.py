@@ -11,7 +11,7 @@ from locator.models import ProblemReport
 from locator.places import MAX_QUERY_LENGTH
 from locator.search import SearchFilters
 from locator.selectors import MAX_PAGE
-from locator.vocabulary import Language, Medication, Payment
+from locator.vocabulary import Age, Group, Language, Medication, Payment, Setting
 
 RADIUS_CHOICES_MILES = (5, 10, 25, 50, 100)
 DEFAULT_RADIUS_MILES = 25
@@ -27,7 +27,18 @@ PAYMENTS_BY_CHOICE = {
     Payment.MEDICARE: {Payment.MEDICARE},
     Payment.SLIDING_FEE: {Payment.SLIDING_FEE, Payment.FREE},
 }
-LANGUAGE_CHOICES = [(Language.SPANISH.value, _("Spanish spoken"))]
+# Asked for often enough to be a checkbox; the other languages are in a list.
+COMMON_LANGUAGES = (Language.SPANISH.value, Language.SIGN_LANGUAGE.value)
+
+
+class CodesField(forms.MultipleChoiceField):
+    """Several codes of one filter, from checkboxes and lists of one name; an empty list choice is none."""
+
+    def __init__(self, *, label: str, choices: list[tuple[str, str]]):
+        super().__init__(label=label, required=False, choices=choices, widget=forms.CheckboxSelectMultiple)
+
+    def to_python(self, value: object) -> list[str]:
+        return [code for code in super().to_python(value) if code]
 
 
 class SearchForm(forms.Form):
@@ -58,9 +69,10 @@ class SearchForm(forms.Form):
         label=_("Payment"), required=False, choices=PAYMENT_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     telehealth = forms.BooleanField(label=_("Offers telehealth"), required=False)
-    language = forms.MultipleChoiceField(
-        label=_("Language"), required=False, choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
-    )
+    setting = CodesField(label=_("Type of care"), choices=Setting.choices)
+    group = CodesField(label=_("Programs for"), choices=Group.choices)
+    age = CodesField(label=_("Age"), choices=Age.choices)
+    language = CodesField(label=_("Language"), choices=Language.choices)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
 
     def __init__(self, data: QueryDict | None = None):
@@ -77,14 +89,28 @@ class SearchForm(forms.Form):
             otp_only=data["otp"],
             payments=frozenset(code for choice in data["payment"] for code in PAYMENTS_BY_CHOICE[Payment(choice)]),
             telehealth=data["telehealth"],
-            language=data["language"][0] if data["language"] else "",
+            settings=frozenset(data["setting"]),
+            groups=frozenset(data["group"]),
+            ages=frozenset(data["age"]),
+            languages=frozenset(data["language"]),
         )
 
     @property
     def has_more_filters(self) -> bool:
         """Whether any of the filters folded away by default is set, so the page shows them open."""
         data = getattr(self, "cleaned_data", {})
-        return bool(data.get("payment") or data.get("telehealth") or data.get("language"))
+        return any(data.get(name) for name in ("payment", "telehealth", "setting", "group", "age", "language"))
+
+    @property
+    def care_fields(self) -> list[forms.BoundField]:
+        return [self["setting"], self["group"], self["age"]]
+
+    def language_choices(self) -> tuple[list[forms.BoundField], list[tuple[str, str, bool]]]:
+        """The common languages as checkboxes, and the others as (code, label, chosen) for a list."""
+        chosen = set(self["language"].value() or ())
+        boxes = [box for box in self["language"] if box.data["value"] in COMMON_LANGUAGES]
+        others = [(code, label, code in chosen) for code, label in Language.choices if code not in COMMON_LANGUAGES]
+        return boxes, others
 
     @property
     def page_number(self) -> int:
