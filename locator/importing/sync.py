@@ -46,6 +46,10 @@ TERRITORIES = ("PR", "VI", "GU", "AS", "MP")
 # sCodes is an AND of services, so "any of the three medications" takes one sweep per medication.
 MEDICATION_CODES = ("BU", "METH", "NU")
 SANITY_SHARE_OF_PREVIOUS = 0.5
+# A query (one medication in one state) that answered with at least this many rows last time is
+# expected to answer again: none, or less than half, means the API lost that state, not its programs.
+QUERY_ROWS_WORTH_CHECKING = 20
+QUERY_ROWS_FILE = "query_rows.json"
 MAX_PAGES_PER_QUERY = 200
 SWEEP_PREFIX = "findtreatment_sweep_"
 
@@ -215,6 +219,7 @@ class Sync:
 
     def sweep_findtreatment(self) -> list[dict]:
         rows: dict[str, dict] = {}
+        rows_per_query: dict[str, int] = {}
         for query in findtreatment_queries(settings.LOCATOR_SYNC_PAGE_SIZE):
             page, total_pages = 1, 1
             counted: tuple[int, int] | None = None
@@ -244,6 +249,8 @@ class Sync:
                     f"in the pages, but the API counted {counted[1]}"
                 )
             self.log(f"FindTreatment {query.medication_code} {query.region}: {len(query_rows)} rows")
+            rows_per_query[f"{query.medication_code} {query.region}"] = len(query_rows)
+        (self.folder / QUERY_ROWS_FILE).write_text(json.dumps(rows_per_query, indent=1), encoding="utf-8")
         return list(rows.values())
 
     def run(self, *, force: bool, today: str) -> tuple[Path, Path]:
@@ -276,9 +283,33 @@ class Sync:
                 problems.append(f"{name}: nothing came back")
             elif previous and count < previous * SANITY_SHARE_OF_PREVIOUS:
                 problems.append(f"{name}: {count} listings, fewer than half of the {previous} last time")
+        problems.extend(self._queries_that_shrank())
         if problems and not force:
             raise SyncFailed("refusing to import, something looks broken: " + "; ".join(problems) + " (--force)")
         self.report.notes.extend(f"forced past: {problem}" for problem in problems if force)
+
+    def _queries_that_shrank(self) -> list[str]:
+        """Queries that answered with many rows in the last finished sync and with none or less than half now."""
+        previous = _previous_rows_per_query(self.folder)
+        current = json.loads((self.folder / QUERY_ROWS_FILE).read_text(encoding="utf-8"))
+        return [
+            f"FindTreatment {query}: {current.get(query, 0)} rows, {count} last time"
+            for query, count in sorted(previous.items())
+            if count >= QUERY_ROWS_WORTH_CHECKING and current.get(query, 0) < count * SANITY_SHARE_OF_PREVIOUS
+        ]
+
+
+def _previous_rows_per_query(folder: Path) -> dict[str, int]:
+    """Rows per query of the newest other sync that was imported, or {} when there is none."""
+    finished = [
+        other
+        for other in folder.parent.glob("sync-*")
+        if other != folder and (other / "imported.json").exists() and (other / QUERY_ROWS_FILE).exists()
+    ]
+    if not finished:
+        return {}
+    newest = max(finished, key=lambda other: (other / "imported.json").stat().st_mtime)
+    return json.loads((newest / QUERY_ROWS_FILE).read_text(encoding="utf-8"))
 
 
 def _row_identity(row: dict) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 FINDTREATMENT_PATH = "/locator/exportsAsJson/v2"
 OTP_EXPORT_PATH = "/find-help/locators/opioid-treatment-program-directory/export"
 VIRGINIA_STATE_ID = "50"
+CALIFORNIA_STATE_ID = "23"
 MEDICATION_WORDS = {"BU": "buprenorphine", "METH": "methadone", "NU": "naltrexone"}
 
 
@@ -35,11 +36,13 @@ class Fault:
 
 @dataclass
 class Recorded:
-    """Virginia's FindTreatment rows (the real 2019 page; with a small page size a query spans pages)
-    and the real OTP Directory CSV of February 2020; every other state answers with no rows."""
+    """One state's FindTreatment rows (Virginia's real 2019 page, or California's in today's shape from
+    fixtures/; with a small page size a query spans pages) and the real OTP Directory CSV of February
+    2020; every other state answers with no rows."""
 
-    virginia_rows: list[dict]
+    state_rows: list[dict]
     otp_csv: bytes
+    state_id: str = VIRGINIA_STATE_ID
     requests: list[str] = field(default_factory=list)
     user_agents: set[str] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
@@ -50,11 +53,25 @@ class Recorded:
         page = json.loads((shared_data_dir / "findtreatment_api_sample_cbhsq_2019.json").read_text())
         return cls(page["rows"], (shared_data_dir / "otp_directory_20200217.csv").read_bytes())
 
+    @classmethod
+    def todays_shape(cls, shared_data_dir: Path, fixture: Path) -> Recorded:
+        """California's fictitious listings worded as FindTreatment words them today."""
+        page = json.loads(fixture.read_text(encoding="utf-8"))
+        otp_csv = (shared_data_dir / "otp_directory_20200217.csv").read_bytes()
+        return cls(page["rows"], otp_csv, state_id=CALIFORNIA_STATE_ID)
+
     def rows_for(self, params: dict[str, str]) -> list[dict]:
-        if params.get("limitType") != "0" or params.get("limitValue") != VIRGINIA_STATE_ID:
+        if params.get("limitType") != "0" or params.get("limitValue") != self.state_id:
             return []
         word = MEDICATION_WORDS[params["sCodes"]]
-        return [row for row in self.virginia_rows if word in json.dumps(row.get("services")).lower()]
+        # As the API answers a medication code: the rows whose services or facility type name it.
+        return [
+            row
+            for row in self.state_rows
+            if word in json.dumps(row.get("services")).lower()
+            or (word == "methadone" and row.get("type_facility") == "OTP")
+            or (word == "buprenorphine" and row.get("type_facility") == "BUPREN")
+        ]
 
 
 def _malformed(params: dict[str, str]) -> str | None:

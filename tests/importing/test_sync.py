@@ -11,25 +11,37 @@ from django.test import override_settings
 
 from locator.importing.sync import SyncFailed, findtreatment_queries, sync_samhsa
 from locator.models import Provider, SourceFile, SourceRecord
+from locator.vocabulary import Source
+from tests.conftest import FIXTURES_DIR
 from tests.importing import replay_server
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def samhsa(shared_data_dir, tmp_path, empty_directory):
+def samhsa_settings():
+    """Settings that point the sync at a replay server and make it fast."""
+
+    def settings_for(base_url, tmp_path):
+        return override_settings(
+            LOCATOR_FINDTREATMENT_URL=base_url + replay_server.FINDTREATMENT_PATH,
+            LOCATOR_OTP_DIRECTORY_URL=base_url + replay_server.OTP_EXPORT_PATH + "?page&_format=csv",
+            LOCATOR_SYNC_DIR=tmp_path / "sync",
+            LOCATOR_SYNC_PAGE_SIZE=2,
+            LOCATOR_SYNC_PAUSE_SECONDS=0,
+            LOCATOR_SYNC_BACKOFF_SECONDS=0.01,
+            LOCATOR_SYNC_TIMEOUT_SECONDS=1.0,
+            LOCATOR_SYNC_RETRIES=2,
+        )
+
+    return settings_for
+
+
+@pytest.fixture
+def samhsa(shared_data_dir, tmp_path, empty_directory, samhsa_settings):
     recorded = replay_server.Recorded.from_shared_data(shared_data_dir)
     server, base_url = replay_server.start(recorded)
-    with override_settings(
-        LOCATOR_FINDTREATMENT_URL=base_url + replay_server.FINDTREATMENT_PATH,
-        LOCATOR_OTP_DIRECTORY_URL=base_url + replay_server.OTP_EXPORT_PATH + "?page&_format=csv",
-        LOCATOR_SYNC_DIR=tmp_path / "sync",
-        LOCATOR_SYNC_PAGE_SIZE=2,
-        LOCATOR_SYNC_PAUSE_SECONDS=0,
-        LOCATOR_SYNC_BACKOFF_SECONDS=0.01,
-        LOCATOR_SYNC_TIMEOUT_SECONDS=1.0,
-        LOCATOR_SYNC_RETRIES=2,
-    ):
+    with samhsa_settings(base_url, tmp_path):
         yield recorded
     server.shutdown()
 
@@ -126,8 +138,8 @@ def test_far_fewer_listings_than_last_time_are_refused_unless_forced(samhsa):
     sync_samhsa()
     before = directory_state()
     everything = medication_rows(samhsa)
-    kept = [row for row in samhsa.virginia_rows if "naltrexone" in json.dumps(row.get("services")).lower()][:1]
-    samhsa.virginia_rows = kept
+    kept = [row for row in samhsa.state_rows if "naltrexone" in json.dumps(row.get("services")).lower()][:1]
+    samhsa.state_rows = kept
     expected = f"FindTreatment sweep: 1 listings, fewer than half of the {everything} last time"
     with pytest.raises(SyncFailed, match=expected):
         sync_samhsa()
@@ -162,3 +174,43 @@ def test_resume_never_picks_up_a_sync_older_than_the_last_finished_one(samhsa, t
     samhsa.requests.clear()
     report = sync_samhsa(resume=True)
     assert report.folder not in {finished.folder} and report.reused == 0 and report.fetched == len(samhsa.requests)
+
+
+@pytest.fixture
+def samhsa_today(shared_data_dir, tmp_path, empty_directory, samhsa_settings):
+    recorded = replay_server.Recorded.todays_shape(shared_data_dir, FIXTURES_DIR / "findtreatment_today_20251001.json")
+    server, base_url = replay_server.start(recorded)
+    with samhsa_settings(base_url, tmp_path):
+        yield recorded
+    server.shutdown()
+
+
+def test_a_sync_of_todays_feed_reads_todays_wording(samhsa_today):
+    report = sync_samhsa()
+    assert report.imported.sources[Source.FINDTREATMENT].unknown_labels == {}
+    harbor = Provider.objects.get(name__startswith="Example Harbor")
+    assert harbor.is_otp and harbor.accepts_military_insurance and "veterans" in harbor.groups
+    canyon = Provider.objects.get(name__startswith="Example Canyon")
+    assert canyon.settings == ["detox", "residential"] and canyon.languages == ["asl"]
+    prescriber = Provider.objects.get(name__startswith="Dr. Example Prescriber")
+    assert (prescriber.kind, prescriber.offers_buprenorphine) == ("practitioner", True)
+    rows_per_query = json.loads((report.folder / "query_rows.json").read_text())
+    assert rows_per_query["BU CA"] == len(samhsa_today.rows_for({"limitType": "0", "limitValue": "23", "sCodes": "BU"}))
+    assert rows_per_query["BU VA"] == 0
+
+
+def test_a_state_whose_rows_vanish_is_refused_unless_forced(samhsa_today, monkeypatch):
+    monkeypatch.setattr("locator.importing.sync.QUERY_ROWS_WORTH_CHECKING", 3)
+    first = sync_samhsa()
+    buprenorphine_rows = json.loads((first.folder / "query_rows.json").read_text())["BU CA"]
+    assert buprenorphine_rows >= 3
+    before = directory_state()
+    # The API loses the buprenorphine answers for California; the other medications still answer.
+    lost = samhsa_today.rows_for({"limitType": "0", "limitValue": "23", "sCodes": "BU"})
+    samhsa_today.state_rows = [row for row in samhsa_today.state_rows if row not in lost]
+    with pytest.raises(SyncFailed, match=f"FindTreatment BU CA: 0 rows, {buprenorphine_rows} last time"):
+        sync_samhsa()
+    assert directory_state() == before
+    output = io.StringIO()
+    call_command("sync_samhsa", "--force", stdout=output)
+    assert f"forced past: FindTreatment BU CA: 0 rows, {buprenorphine_rows} last time" in output.getvalue()
