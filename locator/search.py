@@ -129,8 +129,8 @@ def _facet_q(facet: str, codes: frozenset[str]) -> Q:
 def _filter_q(filters: SearchFilters) -> Q:
     # Only providers known to offer a medication for opioid use disorder are search results; the
     # directory also holds facilities whose services SAMHSA's file did not say. A listing that offers
-    # one without naming it is found when no particular medication is asked for.
-    if filters.medications:
+    # one without naming it is found when no particular medication is asked for (none, or all three).
+    if filters.medications and len(filters.medications) < len(_KNOWN_CODES["medication"]):
         q = _any(Medication(name).field_name for name in sorted(filters.medications))
     else:
         q = _any([*(medication.field_name for medication in Medication), "moud_medication_not_named"])

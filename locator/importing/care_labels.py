@@ -51,7 +51,8 @@ CARE_CATEGORIES = (
             "Mental health treatment": NOTHING,
             "Mental health treatment services": NOTHING,
             "Substance treatment services": NOTHING,
-            # Withdrawal management, for whichever substance: a person asking for detox wants to hear of it.
+            # Withdrawal management where SAMHSA does not say for which substance: `detox` means that, or
+            # opioids by name. Detox named for other substances only ("Alcohol Detoxification") is not.
             "Detoxification": (DETOX,),
             "Transitional housing, halfway house, or sober home": NOTHING,
             "Treatment for co-occurring substance use plus either serious mental health illness in adults/serious "
@@ -76,8 +77,40 @@ CARE_CATEGORIES = (
         "Treatment approaches",
         ("TAP",),
         ("Treatment Approaches",),
-        {"Telemedicine/telehealth therapy": (TELE,)},
-        decides=False,
+        {
+            "Telemedicine/telehealth therapy": (TELE,),
+            # Kinds of therapy: shown as SAMHSA words them, listed so that new wording (a new way to
+            # say telehealth) is reported.
+            **{
+                label: NOTHING
+                for label in (
+                    "Anger management",
+                    "Brief intervention",
+                    "Cognitive behavioral therapy",
+                    "Contingency management/motivational incentives",
+                    "Community reinforcement plus vouchers",
+                    "Motivational interviewing",
+                    "Matrix Model",
+                    "Relapse prevention",
+                    "Substance use disorder counseling",
+                    "Substance use counseling approach",
+                    "Trauma-related counseling",
+                    "12-step facilitation",
+                    "Activity therapy",
+                    "Dialectical behavior therapy",
+                    "Group therapy",
+                    "Integrated dual disorders treatment",
+                    "Individual psychotherapy",
+                    "Psychotropic medication",
+                    "Trauma therapy",
+                    "Behavior modification",
+                    "Couples/family therapy",
+                    "Electroconvulsive therapy",
+                    "Rational emotive behavioral therapy",
+                    "Cognitive/behavior therapy",
+                )
+            },
+        },
     ),
     Category(
         "Special programs",

@@ -51,9 +51,10 @@ DIRECTORY_CODES: dict[str, tuple[str, ...]] = {
     "SP": (fact(Language.SPANISH),),
     "AH": (fact(Language.SIGN_LANGUAGE),),
     "TELE": (TELE,),
-    **{code: (OUTPATIENT,) for code in ("OP", "ORT", "OD")},
+    # OD is outpatient detoxification, ODT outpatient day treatment (SAMHSA's code key).
+    **{code: (OUTPATIENT,) for code in ("OP", "ORT", "ODT")},
     "OMB": (OUTPATIENT, MOUD),
-    "ODT": (OUTPATIENT, DETOX),
+    "OD": (OUTPATIENT, DETOX),
     "OIT": (fact(Setting.INTENSIVE_OUTPATIENT),),
     **{code: (RESIDENTIAL,) for code in ("RES", "RL", "RS")},
     "RD": (RESIDENTIAL, DETOX),

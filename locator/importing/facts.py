@@ -78,6 +78,7 @@ def fields_from_facts(facts: Iterable[str]) -> dict[str, object]:
         "offers_methadone": METH in facts,
         "offers_naltrexone": NALT in facts,
         "moud_medication_not_named": MOUD in facts and not named_medication,
+        "denies_moud": NO_MOUD in facts,
         "is_otp": OTP in facts,
         "offers_telehealth": TELE in facts,
         "payment": frozenset(codes("payment:")),

@@ -257,9 +257,7 @@ def read_labels(groups: Iterable[tuple[str, str, Iterable[str]]]) -> LabelReadin
         category = find_category(code, title)
         for value in values:
             label = normalize_label(value)
-            meaning = _LABELS[id(category)].get(label) if category else None
-            if meaning is None:
-                meaning = _ANY_CATEGORY.get(label)
+            meaning = _LABELS[id(category)].get(label) if category else _ANY_CATEGORY.get(label)
             if meaning is not None:
                 facts.update(meaning)
             elif category is None or category.decides:

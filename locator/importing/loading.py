@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from locator.importing.formats import check_name_matches_content, detect_format, parse_text
-from locator.importing.records import FileFormatError, ImportFailed, ProviderRecord, Rejection, combined, same_place
+from locator.importing.records import (
+    FileFormatError,
+    ImportFailed,
+    ProviderRecord,
+    Rejection,
+    combined,
+    coordinates_key,
+    same_place,
+)
 from locator.importing.report import ImportReport
 from locator.importing.rows import decode_text
 from locator.vocabulary import Coverage, DatePrecision, Source
@@ -75,17 +83,24 @@ def _data_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             raise ImportFailed(f"{path}: no such file or folder")
 
 
-def _add_row(records: dict[str, ProviderRecord], record: ProviderRecord) -> None:
-    """Add a row to a file's records by key. Rows of one file that share a key are one place listed twice
-    (its services are the union of theirs) unless their phones or coordinates say they are two places."""
-    key = record.source_key
-    earlier = records.get(key)
-    if earlier is not None and not same_place(earlier, record):
-        differs_by_phone = record.phone and record.phone != earlier.phone
-        key += f"|{record.phone}" if differs_by_phone else f"|{record.latitude:.4f},{record.longitude:.4f}"
-        # A third row like one of the two is that one again.
-        earlier = records.get(key)
-    records[key] = combined(earlier, record) if earlier is not None else replace(record, source_key=key)
+def _one_record_per_place(rows: list[ProviderRecord]) -> list[ProviderRecord]:
+    """The records of rows that share a key. Rows of one place are one record with the services of all
+    (one place listed twice); rows whose phones or coordinates differ are places of their own, each keyed
+    by what tells it apart, so that the keys do not depend on the order of the rows in the file."""
+    places: list[ProviderRecord] = []
+    for row in rows:
+        index = next((index for index, place in enumerate(places) if same_place(place, row)), None)
+        if index is None:
+            places.append(row)
+        else:
+            places[index] = combined(places[index], row)
+    if len(places) == 1:
+        return places
+    by_key: dict[str, ProviderRecord] = {}
+    for place in places:
+        key = f"{place.source_key}|{place.phone or coordinates_key(place)}"
+        by_key[key] = combined(by_key[key], place) if key in by_key else replace(place, source_key=key)
+    return list(by_key.values())
 
 
 def load_file(path: Path, *, format_name: str | None = None, data_date: date | None = None) -> LoadedFile:
@@ -97,15 +112,14 @@ def load_file(path: Path, *, format_name: str | None = None, data_date: date | N
     parsed = parse_text(decode_text(raw), format_name=format_name)
     if format_name is None:
         check_name_matches_content(path.name, parsed)
-    records: dict[str, ProviderRecord] = {}
+    rows_by_key: dict[str, list[ProviderRecord]] = {}
     rejections: list[Rejection] = []
-    rows = 0
     for item in parsed.items:
         if isinstance(item, Rejection):
             rejections.append(item)
         else:
-            rows += 1
-            _add_row(records, item)
+            rows_by_key.setdefault(item.source_key, []).append(item)
+    records = [record for rows in rows_by_key.values() for record in _one_record_per_place(rows)]
     if not records and rejections and parsed.coverage != Coverage.PARTIAL:
         # A complete listing with nothing usable in it would retire the whole source.
         raise FileFormatError(
@@ -121,9 +135,9 @@ def load_file(path: Path, *, format_name: str | None = None, data_date: date | N
         coverage=parsed.coverage,
         data_date=data_date or named_date,
         data_date_precision=DatePrecision.DAY if data_date else precision,
-        records=list(records.values()),
+        records=records,
         rejections=rejections,
-        combined_rows=rows - len(records),
+        combined_rows=sum(len(rows) for rows in rows_by_key.values()) - len(records),
     )
 
 
@@ -154,7 +168,7 @@ def load_files(
             raise ImportFailed(f"{path}: {error}") from None
         report.for_source(item.source).seconds += time.monotonic() - started
         log(
-            f"read {path.name}: {item.format_name}, {len(item.records) + len(item.rejections)} rows, "
+            f"read {path.name}: {item.format_name}, {item.rows_read} rows, "
             f"{len(item.rejections)} rejected, data of {item.data_date or 'unknown date'}"
         )
         loaded.append(item)

@@ -184,7 +184,7 @@ def name_key(name: str) -> str:
 
 # Titles and credentials around a clinician's name: "Dr. Jane Q. Doe, MD" and "Doe, Jane" are one person.
 _PERSON_NOISE = {
-    "dr", "mr", "mrs", "ms", "miss", "md", "do", "np", "pa", "pac", "aprn", "fnp", "fnpc", "fnpbc", "pmhnp",
+    "dr", "mr", "mrs", "ms", "miss", "md", "np", "pa", "pac", "aprn", "fnp", "fnpc", "fnpbc", "pmhnp",
     "pmhnpbc", "anp", "cnp", "crnp", "dnp", "rn", "phd", "mph", "facp", "faafp", "dabam", "jr", "sr", "ii", "iii",
 }  # fmt: skip
 
@@ -192,6 +192,9 @@ _PERSON_NOISE = {
 def person_key(name: str) -> str:
     """A clinician's name words in order, without titles, credentials or initials."""
     words = {word for word in _words(name) if word not in _PERSON_NOISE and len(word) > 1 and word != "#"}
+    # "DO" (osteopathic physician) is also a surname: "Anh Do, MD" keeps it.
+    if "do" in words and len(words) > 2:
+        words.discard("do")
     return " ".join(sorted(words)) if len(words) >= 2 else ""
 
 

@@ -46,6 +46,8 @@ class ProviderRecord:
     offers_methadone: bool = False
     offers_naltrexone: bool = False
     moud_medication_not_named: bool = False
+    # The listing says it treats no opioid use disorder: no medication from it, whatever else it says.
+    denies_moud: bool = False
     is_otp: bool = False
     otp_certification: str = ""
     otp_certification_date: date | None = None
@@ -63,22 +65,34 @@ class ProviderRecord:
     offers_and_denies_moud: bool = field(default=False, compare=False)
 
 
+_OFFER_FIELDS = ("offers_buprenorphine", "offers_methadone", "offers_naltrexone", "moud_medication_not_named", "is_otp")
+
+
+def coordinates_key(record: ProviderRecord) -> str:
+    """Coordinates to about 0.07 miles: two geocodes of one address agree to this, two buildings do not."""
+    return f"{record.latitude:.3f},{record.longitude:.3f}" if record.latitude is not None else ""
+
+
 def same_place(first: ProviderRecord, second: ProviderRecord) -> bool:
     """Whether two rows sharing a key describe one place: nothing they give (phone, coordinates) differs."""
     if first.phone and second.phone and first.phone != second.phone:
         return False
-    if None in (first.latitude, second.latitude):
-        return True
-    # About 0.07 miles: two geocodes of one address, not two buildings.
-    return abs(first.latitude - second.latitude) < 0.001 and abs(first.longitude - second.longitude) < 0.001
+    first_at, second_at = coordinates_key(first), coordinates_key(second)
+    return not (first_at and second_at and first_at != second_at)
 
 
 def combined(first: ProviderRecord, second: ProviderRecord) -> ProviderRecord:
     """One place listed twice in one file: the first row's wording, the services of both."""
     changes: dict[str, object] = {}
+    if first.latitude is None and second.latitude is not None:
+        changes.update(
+            latitude=second.latitude, longitude=second.longitude, location_precision=second.location_precision
+        )
     for item in fields(ProviderRecord):
         mine, theirs = getattr(first, item.name), getattr(second, item.name)
-        if isinstance(mine, bool):
+        if mine is None and item.name not in {"latitude", "longitude", "location_precision"}:
+            changes[item.name] = theirs
+        elif isinstance(mine, bool):
             changes[item.name] = mine or theirs
         elif isinstance(mine, frozenset):
             changes[item.name] = mine | theirs
@@ -93,6 +107,10 @@ def combined(first: ProviderRecord, second: ProviderRecord) -> ProviderRecord:
     changes["services"] = tuple(ServiceGroup(code, label, values) for (code, label), values in services.items())
     named = changes["offers_buprenorphine"] or changes["offers_methadone"] or changes["offers_naltrexone"]
     changes["moud_medication_not_named"] = changes["moud_medication_not_named"] and not named
+    if changes["denies_moud"]:
+        # One row's denial holds for the place: the other row's offers are a contradiction, counted.
+        changes["offers_and_denies_moud"] |= any(changes[name] for name in _OFFER_FIELDS)
+        changes.update({name: False for name in _OFFER_FIELDS})
     return replace(first, **changes)
 
 

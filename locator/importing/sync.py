@@ -302,14 +302,19 @@ class Sync:
 def _previous_rows_per_query(folder: Path) -> dict[str, int]:
     """Rows per query of the newest other sync that was imported, or {} when there is none."""
     finished = [
-        other
-        for other in folder.parent.glob("sync-*")
-        if other != folder and (other / "imported.json").exists() and (other / QUERY_ROWS_FILE).exists()
+        other for other in folder.parent.glob("sync-*") if other != folder and (other / "imported.json").exists()
     ]
     if not finished:
         return {}
     newest = max(finished, key=lambda other: (other / "imported.json").stat().st_mtime)
-    return json.loads((newest / QUERY_ROWS_FILE).read_text(encoding="utf-8"))
+    if (newest / QUERY_ROWS_FILE).exists():
+        return json.loads((newest / QUERY_ROWS_FILE).read_text(encoding="utf-8"))
+    # A sync from before query_rows.json: each query's first page says how many rows the API counted.
+    counts = {}
+    for first_page in (newest / "findtreatment").glob("*_p1.json"):
+        medication_code, region, _ = first_page.name.split("_")
+        counts[f"{medication_code} {region}"] = int(json.loads(first_page.read_bytes()).get("recordCount") or 0)
+    return counts
 
 
 def _row_identity(row: dict) -> str:

@@ -93,22 +93,48 @@ def test_a_snapshot_with_no_usable_row_is_refused_rather_than_retiring_every_pro
     assert directory_state() == previous_directory
 
 
-def test_rows_sharing_a_key_are_one_place_with_the_services_of_both_unless_their_phones_differ(
-    empty_directory, tmp_path
-):
+def sharing_a_key(tmp_path: Path, reverse: bool) -> Path:
     document = json.loads((FIXTURES_DIR / "findtreatment_sample_20250601.json").read_text(encoding="utf-8"))
     first = document["rows"][0]
-    again = dict(first, services=[{"f1": "Payment", "f2": "PAY", "f3": "Medicare"}])
+    again = dict(first, services=[{"f1": "Payment", "f2": "PAY", "f3": "Medicare"}], latitude=None, longitude=None)
     elsewhere = dict(first, phone="(434) 555-0199", latitude="38.1000", longitude="-78.5000")
-    document["rows"] += [again, elsewhere]
+    rows = [first, again, elsewhere]
+    document["rows"] = document["rows"][1:] + (rows[::-1] if reverse else rows)
+    path = tmp_path / ("reversed" if reverse else "in_order") / "findtreatment_20250701.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["in order", "reversed"])
+def test_rows_sharing_a_key_are_one_place_with_the_services_of_both_unless_their_phones_differ(
+    empty_directory, tmp_path, reverse
+):
+    report = import_files([sharing_a_key(tmp_path, reverse)]).sources[Source.FINDTREATMENT]
+    assert (report.rejected, report.combined) == (0, 1)
+    frid = "a" * 64
+    records = {record.source_key: record for record in SourceRecord.objects.filter(source_key__startswith=frid)}
+    # Whatever the order of the rows, each place gets the same key: its phone tells it apart.
+    assert sorted(records) == [f"{frid}|434-555-0100", f"{frid}|434-555-0199"]
+    here, elsewhere = records[f"{frid}|434-555-0100"], records[f"{frid}|434-555-0199"]
+    assert here.payload["payment"] == ["cash", "medicaid", "medicare", "private_insurance", "sliding_fee"]
+    assert (here.latitude, elsewhere.latitude) == (pytest.approx(38.0301), pytest.approx(38.1))
+    assert "medicare" not in elsewhere.payload["payment"]
+
+
+def test_a_denial_in_one_row_holds_for_the_place_listed_twice(empty_directory, tmp_path):
+    document = json.loads((FIXTURES_DIR / "findtreatment_sample_20250601.json").read_text(encoding="utf-8"))
+    first = document["rows"][0]
+    denial = dict(
+        first, services=[{"f1": "Type of Opioid Treatment", "f2": "OT", "f3": "Does not treat opioid use disorders"}]
+    )
+    document["rows"] = [first, denial]
     path = tmp_path / "findtreatment_20250701.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     report = import_files([path]).sources[Source.FINDTREATMENT]
-    assert (report.rejected, report.combined) == (0, 1)
-    records = SourceRecord.objects.filter(source_key__startswith=first["frid"]).order_by("source_key")
-    assert [record.source_key for record in records] == [first["frid"], f"{first['frid']}|434-555-0199"]
-    assert records[0].payload["payment"] == ["cash", "medicaid", "medicare", "private_insurance", "sliding_fee"]
-    assert records[0].payload["offers_buprenorphine"]
+    assert (report.combined, report.offers_and_denies_moud) == (1, 1)
+    [record] = SourceRecord.objects.all()
+    assert not (record.payload["offers_buprenorphine"] or record.payload["offers_naltrexone"])
 
 
 @pytest.mark.parametrize(

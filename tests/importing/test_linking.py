@@ -1,6 +1,9 @@
 """Linking listings of one place, without a database: the index is plain Python."""
 
+import pytest
+
 from locator.importing.linking import LinkIndex, ProviderRef, record_names
+from locator.importing.normalize import person_key
 from locator.importing.records import ProviderRecord
 from locator.vocabulary import Kind, Source
 
@@ -57,3 +60,17 @@ def test_a_provider_claimed_in_this_snapshot_takes_only_listings_of_its_own_name
 def test_practitioners_are_never_linked():
     index, _ = indexed(listing("Dr Example", "1 First St"))
     assert index.link(listing("Dr Example", "1 First St", kind=Kind.PRACTITIONER), {}) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Dr. Jane Q. Doe, MD", "doe jane"),
+        ("Doe, Jane", "doe jane"),
+        ("Jane Doe DO", "doe jane"),
+        ("Anh Do, MD", "anh do"),
+        ("Dr. Smith", ""),
+    ],
+)
+def test_a_person_is_known_by_their_name_without_titles_credentials_or_initials(name, key):
+    assert person_key(name) == key

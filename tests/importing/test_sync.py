@@ -214,3 +214,13 @@ def test_a_state_whose_rows_vanish_is_refused_unless_forced(samhsa_today, monkey
     output = io.StringIO()
     call_command("sync_samhsa", "--force", stdout=output)
     assert f"forced past: FindTreatment BU CA: 0 rows, {buprenorphine_rows} last time" in output.getvalue()
+
+
+def test_a_sync_from_before_query_counts_were_kept_is_a_baseline_through_its_first_pages(samhsa_today, monkeypatch):
+    monkeypatch.setattr("locator.importing.sync.QUERY_ROWS_WORTH_CHECKING", 3)
+    first = sync_samhsa()
+    (first.folder / "query_rows.json").unlink()
+    lost = samhsa_today.rows_for({"limitType": "0", "limitValue": "23", "sCodes": "BU"})
+    samhsa_today.state_rows = [row for row in samhsa_today.state_rows if row not in lost]
+    with pytest.raises(SyncFailed, match=f"FindTreatment BU CA: 0 rows, {len(lost)} last time"):
+        sync_samhsa()

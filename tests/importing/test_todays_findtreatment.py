@@ -163,7 +163,11 @@ def test_a_listing_that_names_no_medication_is_found_for_any_medication_and_not_
     assert eastside in names()
     assert eastside not in names(medications=frozenset({"buprenorphine"}))
     assert eastside in names(languages=frozenset({"hmn"}))
-    assert "Example Valley General Hospital (sample)" not in names(settings=frozenset({"hospital_inpatient"}))
+    # Naming all three medications is asking for any of them.
+    assert eastside in names(medications=frozenset({"buprenorphine", "methadone", "naltrexone"}))
+    assert names(settings=frozenset({"residential"})) == {"Example Canyon Residential Recovery (sample)"}
+    # The hospital that says it treats no opioid use disorder is in no search.
+    assert "Example Valley General Hospital (sample)" not in names()
 
 
 def test_unknown_wording_is_said_on_the_first_lines_and_kept_for_the_admin(empty_directory, tmp_path, admin_client):

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was imported: the database refused a write ({error}).") from None
         except KeyboardInterrupt:
             raise CommandError("Interrupted: nothing was imported. Run again with --resume to go on.") from None
+        lines = list(report_lines(report.imported))
+        # The report opens with warnings about SAMHSA's wording: they come before anything else.
+        warnings = [line for line in lines if line.startswith("WARNING")]
+        for line in warnings:
+            self.stdout.write(line)
         self.stdout.write(
             f"Fetched {report.fetched} responses ({report.reused} reused from an earlier attempt) into "
             f"{report.folder}: {report.findtreatment_rows} FindTreatment listings, "
@@ -41,5 +46,5 @@ class Command(BaseCommand):
         )
         for note in report.notes:
             self.stdout.write(note)
-        for line in report_lines(report.imported):
+        for line in lines[len(warnings) :]:
             self.stdout.write(line)
