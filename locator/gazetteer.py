@@ -20,6 +20,8 @@ class ZipPlace:
     state: str
     latitude: float
     longitude: float
+    # A ZIP of post office boxes only: its centre is a post office, not where anyone lives or works.
+    po_boxes_only: bool = False
 
 
 @functools.cache
@@ -33,7 +35,14 @@ def _zip_places() -> dict[str, ZipPlace]:
         if not is_in_us(latitude, longitude):
             # Some PO-box and military ZIPs carry 0,0 in the gazetteer: no centroid is better than that.
             continue
-        places[entry["zip_code"]] = ZipPlace(entry["zip_code"], entry["city"], entry["state"], latitude, longitude)
+        places[entry["zip_code"]] = ZipPlace(
+            entry["zip_code"],
+            entry["city"],
+            entry["state"],
+            latitude,
+            longitude,
+            po_boxes_only=entry.get("zip_code_type") == "PO BOX",
+        )
     return places
 
 

@@ -197,6 +197,9 @@ class SourceRecord(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     location_precision = models.CharField(max_length=20, choices=LocationPrecision.choices, blank=True)
+    location_note = models.CharField(
+        max_length=200, blank=True, help_text=_("Why the listing was placed where it is, when not at its own address.")
+    )
     active = models.BooleanField(default=True)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()

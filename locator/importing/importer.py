@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from locator.importing.linking import LinkIndex, ProviderRef, record_names
-from locator.importing.loading import LoadedFile, load_files
+from locator.importing.loading import DataDate, LoadedFile, load_files
 from locator.importing.merge import (
     RecordState,
     latest_otp_directory_date,
@@ -35,12 +35,13 @@ from locator.importing.placing import Placement, place_records
 from locator.importing.records import ProviderRecord
 from locator.importing.report import ImportReport, SourceReport, unknown_labels_by_category
 from locator.models import Provider, SourceFile, SourceRecord
-from locator.vocabulary import IMPORT_ORDER, Coverage, Kind, Source
+from locator.vocabulary import IMPORT_ORDER, Coverage, Source
 
 _CHUNK = 500
 # What a changed listing rewrites of its stored record.
 _CHANGED_RECORD_FIELDS = ("source_file", "row_number", "content_hash", "payload", "latitude", "longitude")
-_CHANGED_RECORD_FIELDS += ("location_precision", "active", "last_seen")
+_CHANGED_RECORD_FIELDS += ("location_precision", "location_note", "active", "last_seen")
+_PLACEMENT_COLUMNS = ("latitude", "longitude", "location_precision", "location_note")
 
 
 @dataclass
@@ -76,14 +77,10 @@ class _Importer:
         self.pending_records: list[_Existing] = []
         self.new_refs: list[ProviderRef] = []
         self.otp_directory_changed = False
-        rows = Provider.objects.values("id", "kind", "address_key", "phone_key", "name", "name2", "state")
+        rows = Provider.objects.values("id", "kind", "address_key", "phone_key", "name", "name2", "city", "state")
         for row in rows.iterator(chunk_size=5000):
             names = {key for key in (name_key(row["name"]), name_key(row["name2"])) if key}
-            ref = self.refs_by_id[row["id"]] = ProviderRef(row["id"], names)
-            if row["kind"] == Kind.PRACTITIONER:
-                self.links.add_practitioner(ref, name=row["name"], address=row["address_key"])
-            else:
-                self.links.add(ref, address=row["address_key"], phone=row["phone_key"], state=row["state"])
+            self.links.add_stored(self.refs_by_id.setdefault(row["id"], ProviderRef(row["id"], names)), row)
 
     def _ref(self, provider_id: int) -> ProviderRef:
         if provider_id not in self.refs_by_id:
@@ -97,9 +94,7 @@ class _Importer:
                 "source_key",
                 "provider_id",
                 "content_hash",
-                "latitude",
-                "longitude",
-                "location_precision",
+                *_PLACEMENT_COLUMNS,
                 "active",
                 "payload__state",
             )
@@ -108,7 +103,7 @@ class _Importer:
                     id=row["id"],
                     provider=self._ref(row["provider_id"]),
                     content_hash=row["content_hash"],
-                    placement=Placement(row["latitude"], row["longitude"], row["location_precision"]),
+                    placement=Placement(*(row[name] for name in _PLACEMENT_COLUMNS)),
                     active=row["active"],
                     state=row["payload__state"],
                 )
@@ -182,6 +177,7 @@ class _Importer:
                 latitude=placement.latitude,
                 longitude=placement.longitude,
                 location_precision=placement.precision,
+                location_note=placement.note,
                 active=True,
                 first_seen=self.now,
                 last_seen=self.now,
@@ -249,7 +245,7 @@ class _Importer:
             id=None,
             provider=ref,
             content_hash=row.content_hash,
-            placement=Placement(row.latitude, row.longitude, row.location_precision),
+            placement=Placement(row.latitude, row.longitude, row.location_precision, row.location_note),
             active=True,
             state=record.state,
             row=row,
@@ -320,7 +316,7 @@ def import_files(
     paths: Iterable[Path],
     *,
     format_name: str | None = None,
-    data_date: date | None = None,
+    data_date: DataDate | None = None,
     is_sample: bool = False,
     progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
     log: Callable[[str], None] = lambda line: None,

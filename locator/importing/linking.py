@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from locator.importing.normalize import address_key, name_key, name_similarity, name_street_key, person_key, phone_key
+from locator.gazetteer import city_key
+from locator.importing.normalize import (
+    address_key,
+    name_key,
+    name_similarity,
+    name_street_key,
+    person_key,
+    phone_key,
+    same_street,
+)
 from locator.importing.records import ProviderRecord
 from locator.vocabulary import Kind
 
@@ -51,15 +60,20 @@ class LinkIndex:
         self._by_phone: dict[str, list[ProviderRef]] = defaultdict(list)
         self._by_name_street: dict[str, list[ProviderRef]] = defaultdict(list)
         self._by_person_address: dict[str, list[ProviderRef]] = defaultdict(list)
+        self._by_house_number: dict[str, list[tuple[ProviderRef, str]]] = defaultdict(list)
+        self._by_name_city: dict[str, list[tuple[ProviderRef, bool]]] = defaultdict(list)
 
-    def add(self, ref: ProviderRef, *, address: str, phone: str, state: str) -> None:
+    def add(self, ref: ProviderRef, *, address: str, phone: str, state: str, city: str = "") -> None:
         """Index a provider under its address key and phone key (see locator.importing.normalize)."""
         if address:
             self._by_address[address].append(ref)
             for name in ref.names:
                 self._by_name_street[name_street_key(name, address, state)].append(ref)
+            self._by_house_number[f"{address.split()[0]}|{state}"].append((ref, address))
         if phone:
             self._by_phone[phone].append(ref)
+        for name in ref.names:
+            self._by_name_city[f"{name}|{city_key(city)}|{state}"].append((ref, bool(address)))
 
     def add_practitioner(self, ref: ProviderRef, *, name: str, address: str) -> None:
         """Index a practitioner under who they are and where: the same person at another address is
@@ -67,6 +81,14 @@ class LinkIndex:
         person = person_key(name)
         if person and address:
             self._by_person_address[f"{person}|{address}"].append(ref)
+
+    def add_stored(self, ref: ProviderRef, provider: dict) -> None:
+        """Index a stored provider, given as its `kind`, `name`, `address_key`, `phone_key`, `city`, `state`."""
+        if provider["kind"] == Kind.PRACTITIONER:
+            self.add_practitioner(ref, name=provider["name"], address=provider["address_key"])
+        else:
+            address, phone = provider["address_key"], provider["phone_key"]
+            self.add(ref, address=address, phone=phone, state=provider["state"], city=provider["city"])
 
     def add_record(self, ref: ProviderRef, record: ProviderRecord) -> None:
         if record.kind == Kind.PRACTITIONER:
@@ -77,6 +99,7 @@ class LinkIndex:
             address=address_key(record.street, record.zip_code),
             phone=phone_key(record.phone, record.zip_code),
             state=record.state,
+            city=record.city,
         )
 
     def link(self, record: ProviderRecord, claimed: dict[ProviderRef, set[str]]) -> ProviderRef | None:
@@ -109,11 +132,44 @@ class LinkIndex:
             if here or alike:
                 candidates.append(_Candidate(ref, alike, here, ref in same_phone, similarity, order))
         if not candidates:
-            return None
+            return self._same_address_spelled_otherwise(record, names, address, claimed)
         best = max(candidates, key=lambda candidate: candidate.rank)
         if not best.alike and not best.same_phone and len(set(at_address)) > 1:
             return None
         return best.ref
+
+    def _same_address_spelled_otherwise(
+        self, record: ProviderRecord, names: set[str], address: str, claimed: dict[ProviderRef, set[str]]
+    ) -> ProviderRef | None:
+        """A provider whose name is alike at the same house number and street in the state, spelled
+        another way ("4800 South Tenth St." and "4800 S 10th Street", another ZIP): the OTP Directory and
+        the locator spell one address differently more often than two alike programs share a number."""
+        if not address:
+            return self._same_name_one_without_street(record, names, claimed, has_street=False)
+        alike = {
+            ref
+            for ref, their_address in self._by_house_number.get(f"{address.split()[0]}|{record.state}", [])
+            if ref not in claimed
+            and same_street(address, their_address)
+            and max((name_similarity(mine, theirs) for mine in names for theirs in ref.names), default=0.0) >= _ALIKE
+        }
+        if len(alike) == 1:
+            return alike.pop()
+        return self._same_name_one_without_street(record, names, claimed, has_street=True)
+
+    def _same_name_one_without_street(
+        self, record: ProviderRecord, names: set[str], claimed: dict[ProviderRef, set[str]], *, has_street: bool
+    ) -> ProviderRef | None:
+        """The one provider of the same name in the same city, when one of the two listings gives no street
+        (a P.O. box): the OTP Directory's mailing address and the locator's street for one program."""
+        where = f"{city_key(record.city)}|{record.state}"
+        found = {
+            ref
+            for name in names
+            for ref, ref_has_street in self._by_name_city.get(f"{name}|{where}", [])
+            if ref not in claimed and not (has_street and ref_has_street)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _same_practitioner(self, record: ProviderRecord, claimed: dict[ProviderRef, set[str]]) -> ProviderRef | None:
         """The same person at the same address, listed by another source (FindTreatment's BUPREN rows and

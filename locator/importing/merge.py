@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import models
 
-from locator.importing.normalize import address_key, name_key, phone_key
+from locator.addresses import destination_street
+from locator.importing.normalize import address_key, name_key, phone_key, same_street
 from locator.importing.records import ProviderRecord
 from locator.models import Provider, SourceFile, SourceRecord
 from locator.vocabulary import (
@@ -108,13 +109,22 @@ def _street(record: RecordState) -> str:
     return f"{key.split('|')[0]}|{record.payload['state']}" if key else ""
 
 
+def _same_address(first: str, second: str) -> bool:
+    """Two `_street` values naming one address, spelled alike or not (records of one provider)."""
+    if not (first and second):
+        return False
+    return first.split("|")[1] == second.split("|")[1] and (first == second or same_street(first, second))
+
+
 def _best_location(ordered: list[RecordState], primary: RecordState) -> RecordState | None:
     """The most precise coordinates of the address shown: a program that moved keeps its new address's
     approximate pin rather than a precise pin of where it used to be."""
     located = [record for record in ordered if record.latitude is not None and record.location_precision]
     shown_street = _street(primary)
     same_place = [
-        record for record in located if record is primary or (shown_street and _street(record) == shown_street)
+        record
+        for record in located
+        if record is primary or (shown_street and _same_address(_street(record), shown_street))
     ]
     return min(
         same_place or located,
@@ -169,7 +179,12 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
     current = [record for record in ordered if record.active] or ordered
     otp_directory = [record for record in ordered if record.source == Source.OTP_DIRECTORY]
     current_otp_directory = [record for record in otp_directory if record.active]
-    best_location = _best_location(ordered, primary)
+    # Where to go comes from the newest current listing that names a street, not a mailing box.
+    address = next(
+        (record for record in current if destination_street(record.payload["street"], record.payload["street2"])),
+        primary,
+    )
+    best_location = _best_location(ordered, address)
 
     if all(record.payload["kind"] == Kind.PRACTITIONER for record in records):
         kind = Kind.PRACTITIONER
@@ -193,7 +208,7 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
     offers[Medication.METHADONE.field_name] = offers_methadone
     certification_record = (current_otp_directory or otp_directory or [None])[0]
     certification_date = certification_record.payload["otp_certification_date"] if certification_record else None
-    street, zip_code = primary.payload["street"], primary.payload["zip_code"]
+    street, zip_code = address.payload["street"], address.payload["zip_code"]
     phone = _first(ordered, "phone")
 
     return {
@@ -201,9 +216,9 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "name": primary.payload["name"],
         "name2": primary.payload["name2"],
         "street": street,
-        "street2": primary.payload["street2"],
-        "city": primary.payload["city"],
-        "state": primary.payload["state"],
+        "street2": address.payload["street2"],
+        "city": address.payload["city"],
+        "state": address.payload["state"],
         "zip_code": zip_code,
         "phone": phone,
         "intake_phone": _first(ordered, "intake_phone"),

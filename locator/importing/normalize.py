@@ -81,6 +81,15 @@ _STREET_WORDS = {
     "first": "1st",
     "second": "2nd",
     "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
+    "eleventh": "11th",
+    "twelfth": "12th",
     "mount": "mt",
     "saint": "st",
     "expressway": "expy",
@@ -118,7 +127,8 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(re.sub(r"[^a-z0-9# ]+", " ", folded.replace("'", "")).split())
 
 
-_HOUSE_NUMBER_SUFFIX_RE = re.compile(r"^(\d+)-?[A-Za-z]\b")
+# "780-B", "780B" and "24-26" (a range of numbers) are found at their first number.
+_HOUSE_NUMBER_SUFFIX_RE = re.compile(r"^(\d+)(?:-?[A-Za-z]|-\d+)\b")
 _STREET_TYPES = {
     "st",
     "ave",
@@ -160,6 +170,20 @@ def address_key(street: str, zip_code: str) -> str:
     if not zip_code or len(words) < 2 or not words[0][0].isdigit():
         return ""
     return f"{' '.join(words)}|{zip_code}"
+
+
+# Words that say nothing about which street it is, when two spellings of one address are compared.
+_STREET_NOISE = {"n", "s", "e", "w", "ne", "nw", "se", "sw", *_STREET_TYPES}
+
+
+def same_street(first_key: str, second_key: str) -> bool:
+    """Whether two address keys (see `address_key`, street part) name one address in two spellings: the
+    same house number and a word of the street's name in common ("123 Madiera Street SE" and "123
+    Madeira Drive SE" do not; "3580 NC Hwy 14" and "3580 North Carolina Highway 14" do, by the 14)."""
+    first_words, second_words = first_key.split("|")[0].split(), second_key.split("|")[0].split()
+    if len(first_words) < 2 or len(second_words) < 2 or first_words[0] != second_words[0]:
+        return False
+    return bool((set(first_words[1:]) - _STREET_NOISE) & (set(second_words[1:]) - _STREET_NOISE))
 
 
 def name_street_key(name: str, street_key: str, state: str) -> str:

@@ -24,6 +24,8 @@ class SourceReport:
     combined: int = 0
     linked: int = 0
     approximate: int = 0
+    # Placed at the centre of the named city because the ZIP's centre lies too far from it.
+    placed_at_city: int = 0
     not_located: int = 0
     rejection_samples: list[str] = field(default_factory=list)
     # (category, label) -> listings that carry it, for labels no table knows.
@@ -79,7 +81,8 @@ def report_lines(report: ImportReport) -> Iterator[str]:
             f"unchanged {source_report.unchanged}, deactivated {source_report.deactivated}, "
             f"rejected {source_report.rejected}, combined with a row listing the same place {source_report.combined}, "
             f"linked to other listings {source_report.linked}, "
-            f"approximate location {source_report.approximate}, not located {source_report.not_located}; "
+            f"approximate location {source_report.approximate} (at the city because the ZIP is far from it "
+            f"{source_report.placed_at_city}), not located {source_report.not_located}; "
             f"{source_report.seconds:.1f} s"
         )
         for sample in source_report.rejection_samples:
