@@ -28,7 +28,16 @@ from locator.geo import (
 from locator.models import Provider
 from locator.places import Location
 from locator.provenance import attach_source_listings
-from locator.vocabulary import FACETS, LANGUAGE_FIELDS, Kind, Language, Medication, Payment, search_code
+from locator.vocabulary import (
+    APPROXIMATE_PRECISIONS,
+    FACETS,
+    LANGUAGE_FIELDS,
+    Kind,
+    Language,
+    Medication,
+    Payment,
+    search_code,
+)
 
 LIST_DEFERRED_FIELDS = (
     "services",
@@ -220,6 +229,8 @@ def _ranked_ids(
 def _matches(ranked: list[tuple[int, float, int]], within: bool) -> list[ProviderMatch]:
     # A results list shows sources and their dates, not SAMHSA's full service list.
     by_id = Provider.objects.defer(*LIST_DEFERRED_FIELDS).in_bulk([provider_id for provider_id, _, _ in ranked])
+    # At exactly the same distance, a listing at its own address comes before one at a ZIP or city centre.
+    ranked = sorted(ranked, key=lambda row: (-row[1], by_id[row[0]].location_precision in APPROXIMATE_PRECISIONS))
     providers = [by_id[provider_id] for provider_id, _, _ in ranked]
     attach_source_listings(providers)
     return [

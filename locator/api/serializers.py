@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from locator.models import Provider, SourceRecord
 from locator.provenance import data_date_text
-from locator.vocabulary import Age, Group, Language, Payment, Setting
+from locator.vocabulary import APPROXIMATE_PRECISIONS, Age, Group, Language, Payment, Setting
 
 # Read for every result: the vocabulary's pairs listed once, not looked up through the enum each time.
 _PAYMENT_FIELDS = tuple((payment.value, payment.field_name) for payment in Payment)
@@ -119,6 +119,10 @@ _PLAIN_FIELDS = tuple(name for name in ProviderSerializer._declared_fields if na
 
 class ProviderMatchSerializer(ProviderSerializer):
     distance_miles = serializers.FloatField(help_text="Great-circle distance from the searched location.")
+    distance_is_approximate = serializers.BooleanField(
+        help_text="True when the provider is placed at the center of its ZIP code or city (location_precision "
+        "zip_centroid or city_centroid): the distance is good to a mile or two, not to a tenth."
+    )
     within_radius = serializers.BooleanField(
         help_text="False when nothing matched within the radius and these are the nearest anyway."
     )
@@ -126,6 +130,7 @@ class ProviderMatchSerializer(ProviderSerializer):
     def values(self, provider: Provider) -> dict[str, Any]:
         return super().values(provider) | {
             "distance_miles": provider.distance_miles,
+            "distance_is_approximate": provider.location_precision in APPROXIMATE_PRECISIONS,
             "within_radius": provider.within_radius,
         }
 

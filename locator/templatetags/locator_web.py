@@ -11,9 +11,22 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from locator.addresses import destination_street, is_po_box
 from locator.models import Provider, SourceFile
 from locator.provenance import SourceListing
-from locator.vocabulary import APPROXIMATE_PRECISIONS, Age, DatePrecision, Group, Language, Medication, Payment, Setting
+from locator.vocabulary import (
+    APPROXIMATE_PRECISIONS,
+    Age,
+    DatePrecision,
+    Group,
+    Kind,
+    Language,
+    LocationPrecision,
+    Medication,
+    Payment,
+    Setting,
+    Source,
+)
 
 register = template.Library()
 
@@ -27,6 +40,8 @@ _CODE_LABELS = {
     "ages": dict(Age.choices),
     "languages": dict(Language.choices),
 }
+# Closer than this to a ZIP or city centre is being at the centre itself: the search was at that place.
+SAME_CENTER_MILES = 0.05
 _PHONE_RE = re.compile(r"^(\d{3})-(\d{3})-(\d{4})(?: ext\. (\d+))?$")
 
 
@@ -46,6 +61,35 @@ def tel_uri(phone: str) -> str:
         return ""
     area, exchange, line, extension = match.groups()
     return f"tel:+1{area}{exchange}{line}" + (f",{extension}" if extension else "")
+
+
+@register.simple_tag
+def distance(provider: Provider, distance_miles: float) -> str:
+    """How far, no finer than the location is known: "2.3 miles"; to a ZIP or city centre "about 2 miles
+    (center of ZIP 74103)", or "in ZIP 74103" when the search was at that very centre."""
+    if provider.location_precision == LocationPrecision.ZIP_CENTROID:
+        if distance_miles < SAME_CENTER_MILES:
+            return str(_("in ZIP %(zip)s") % {"zip": provider.zip_code})
+        where = _("center of ZIP %(zip)s") % {"zip": provider.zip_code}
+    elif provider.location_precision == LocationPrecision.CITY_CENTROID:
+        if distance_miles < SAME_CENTER_MILES:
+            return str(_("in %(city)s") % {"city": provider.city})
+        where = _("center of %(city)s") % {"city": provider.city}
+    else:
+        return miles(distance_miles)
+    whole = max(1, round(distance_miles))
+    about = ngettext("about %(miles)s mile", "about %(miles)s miles", whole) % {"miles": number_format(whole)}
+    return f"{about} ({where})"
+
+
+@register.filter
+def practitioner_listed(provider: Provider) -> str:
+    """The year the Practitioner Locator listed a practitioner, when that is this listing's only source."""
+    listings = getattr(provider, "source_listings", [])
+    if provider.kind != Kind.PRACTITIONER or any(listing.source != Source.PRACTITIONER_LOCATOR for listing in listings):
+        return ""
+    years = [listing.data_date.year for listing in listings if listing.data_date]
+    return str(max(years)) if years else str(_("an unknown year"))
 
 
 @register.filter
@@ -102,12 +146,22 @@ def data_date(listing: SourceListing | SourceFile) -> str:
 
 
 @register.filter
+def mailing_only(provider: Provider) -> bool:
+    """Whether the only address SAMHSA gives is a mailing box: nowhere a person can go."""
+    return not destination_street(provider.street, provider.street2) and is_po_box(provider.street)
+
+
+@register.filter
 def directions_url(provider: Provider) -> str:
-    """Directions in the person's maps app, to the street address (more exact than an approximate pin)."""
-    if provider.street:
+    """Directions in the person's maps app, to the street line with the house number (more exact than an
+    approximate pin); none to a mailing box or to the centre of a city."""
+    street = destination_street(provider.street, provider.street2)
+    if street:
         destination = ", ".join(
-            part for part in (provider.street, provider.city, f"{provider.state} {provider.zip_code}".strip()) if part
+            part for part in (street, provider.city, f"{provider.state} {provider.zip_code}".strip()) if part
         )
+    elif is_po_box(provider.street) or provider.location_precision in APPROXIMATE_PRECISIONS:
+        return ""
     elif provider.latitude is not None and provider.longitude is not None:
         destination = f"{provider.latitude:.5f},{provider.longitude:.5f}"
     else:
