@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Real SAMHSA exports: LOCATOR_DATA_DIR, else ../shared/data when present; else the sample files.
 DATA_DIR := $(or $(LOCATOR_DATA_DIR),$(wildcard ../shared/data))
+# The date of files whose names carry none: in ../shared/data only the locator's facility list, documented
+# there as about 2021. Set LOCATOR_DATA_DATE (YYYY-MM-DD or YYYY) for your own files.
+DATA_DATE := $(or $(LOCATOR_DATA_DATE),$(if $(LOCATOR_DATA_DIR),,2021))
 
 .PHONY: run test install migrate import-data bench browser
 
@@ -20,7 +23,7 @@ migrate: install
 
 import-data: migrate
 ifneq ($(DATA_DIR),)
-	$(PY) manage.py import_samhsa $(DATA_DIR)
+	$(PY) manage.py import_samhsa $(DATA_DIR) $(if $(DATA_DATE),--data-date $(DATA_DATE))
 else
 	@echo "No SAMHSA data found (set LOCATOR_DATA_DIR): loading the SAMPLE data in fixtures/."
 	$(PY) manage.py import_samhsa --sample fixtures

@@ -191,6 +191,9 @@ CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
 # How many search answers each server process keeps in memory (0: none); see locator/kept_answers.py.
 # API answers and pages share the one cache: 2,000 is what the two stores of 1,000 each held before.
 LOCATOR_RECENT_ANSWERS = int(os.environ.get("LOCATOR_RECENT_ANSWERS", "2000"))
+# Newer SAMHSA data than this many days is current; older, and every page says so (FindTreatment.gov
+# changes daily; a sync every week or two keeps the directory well inside it).
+LOCATOR_STALE_AFTER_DAYS = int(os.environ.get("LOCATOR_STALE_AFTER_DAYS", "45"))
 
 # Rate limits count in `default`, which every worker sees: a folder of files on one machine, or the Redis
 # at CACHE_URL when several machines must share one count.

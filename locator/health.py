@@ -5,11 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Max
 from django.utils import timezone
 
 from locator.models import SourceFile
+
+
+def newest_data_date() -> date | None:
+    """The date of the newest data in the directory, from any source."""
+    return SourceFile.objects.aggregate(newest=Max("data_date"))["newest"]
+
+
+def is_stale(newest: date | None) -> bool:
+    """Whether the directory's newest data is older than LOCATOR_STALE_AFTER_DAYS: then listings may have
+    closed or moved, and a person must hear so before trusting one."""
+    return newest is not None and (timezone.now().date() - newest).days > settings.LOCATOR_STALE_AFTER_DAYS
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,10 @@ class Health:
         if self.newest_data_date is None:
             return None
         return (timezone.now().date() - self.newest_data_date).days
+
+    @property
+    def stale(self) -> bool:
+        return is_stale(self.newest_data_date)
 
 
 def check_health() -> Health:

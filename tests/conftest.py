@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,14 @@ from django.db import connection
 
 from locator import kept_answers
 from locator.importing.importer import import_files
+from locator.importing.loading import DataDate
 from locator.importing.report import ImportReport
 from locator.models import GeocodedAddress, ProblemReport, Provider, SourceFile, SourceRecord
+from locator.vocabulary import DatePrecision
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FIXTURES_DIR = PROJECT_DIR / "fixtures"
+SHARED_UNDATED_FILES_DATE = DataDate(date(2021, 1, 1), DatePrecision.YEAR)
 SHARED_DATA_DIR = Path(os.environ.get("LOCATOR_DATA_DIR") or PROJECT_DIR.parent / "shared" / "data")
 
 
@@ -47,7 +51,8 @@ def shared_directory(django_db_setup, django_db_blocker, shared_data_dir: Path) 
     Session scope makes pytest create it before any test's own transaction, so no test rolls it back.
     """
     with django_db_blocker.unblock():
-        return import_files([shared_data_dir])
+        # As `make run` imports them: the facility list, whose name carries no date, is documented as of 2021.
+        return import_files([shared_data_dir], data_date=SHARED_UNDATED_FILES_DATE)
 
 
 @pytest.fixture

@@ -103,8 +103,19 @@ def _one_record_per_place(rows: list[ProviderRecord]) -> list[ProviderRecord]:
     return list(by_key.values())
 
 
-def load_file(path: Path, *, format_name: str | None = None, data_date: date | None = None) -> LoadedFile:
-    """Read and parse one file completely; FileFormatError if it cannot be used as a whole."""
+@dataclass(frozen=True)
+class DataDate:
+    """The date of a file's data, and whether it is a day or only a year."""
+
+    value: date
+    precision: DatePrecision = DatePrecision.DAY
+
+
+def load_file(path: Path, *, format_name: str | None = None, data_date: DataDate | None = None) -> LoadedFile:
+    """Read and parse one file completely; FileFormatError if it cannot be used as a whole.
+
+    The date of the data is the file's own (in its name, as SAMHSA names downloads), else `data_date`.
+    """
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -125,7 +136,7 @@ def load_file(path: Path, *, format_name: str | None = None, data_date: date | N
         raise FileFormatError(
             f"none of its {len(rejections)} rows could be used; row {rejections[0].row_number}: {rejections[0].reason}"
         )
-    named_date, precision = data_date_from_name(path.name)
+    named_date, named_precision = data_date_from_name(path.name)
     return LoadedFile(
         path=path,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -133,8 +144,8 @@ def load_file(path: Path, *, format_name: str | None = None, data_date: date | N
         source=parsed.source,
         format_name=parsed.format_name,
         coverage=parsed.coverage,
-        data_date=data_date or named_date,
-        data_date_precision=DatePrecision.DAY if data_date else precision,
+        data_date=named_date or (data_date.value if data_date else None),
+        data_date_precision=named_precision if named_date or not data_date else data_date.precision,
         records=records,
         rejections=rejections,
         combined_rows=sum(len(rows) for rows in rows_by_key.values()) - len(records),
@@ -145,7 +156,7 @@ def load_files(
     paths: Iterable[Path],
     *,
     format_name: str | None = None,
-    data_date: date | None = None,
+    data_date: DataDate | None = None,
     report: ImportReport,
     progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
     log: Callable[[str], None] = lambda line: None,

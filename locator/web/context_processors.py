@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -7,8 +8,14 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from locator.health import is_stale, newest_data_date
 from locator.models import SourceFile
 from locator.vocabulary import Certification, DatePrecision, Kind
+
+
+def _stale_since() -> date | None:
+    newest = newest_data_date()
+    return newest if is_stale(newest) else None
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -21,6 +28,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "other_language_code": other[0],
         "other_language_name": other[1],
         "showing_sample_data": SimpleLazyObject(lambda: SourceFile.objects.filter(is_sample=True).exists()),
+        # The date of the newest data when it is too old to trust without a call; None otherwise.
+        "stale_since": SimpleLazyObject(_stale_since),
         "Certification": Certification,
         "DatePrecision": DatePrecision,
         "Kind": Kind,

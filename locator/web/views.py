@@ -163,6 +163,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "database": "reachable" if health.database_reachable else "unreachable",
         "newest_data_date": health.newest_data_date,
         "data_age_days": health.data_age_days,
+        "stale": health.stale,
         "last_import_at": health.last_import_at,
     }
     response = JsonResponse(body, status=200 if health.database_reachable else 503)

@@ -1,5 +1,5 @@
+import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -8,8 +8,16 @@ from tqdm import tqdm
 
 from locator.importing.formats import FORMAT_NAMES
 from locator.importing.importer import import_files
+from locator.importing.loading import DataDate, data_date_from_name
 from locator.importing.records import ImportFailed
 from locator.importing.report import report_lines
+
+
+def _data_date(text: str) -> DataDate:
+    data_date, precision = data_date_from_name(text)
+    if data_date is None or text.strip() not in {data_date.isoformat(), str(data_date.year)}:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD) or a year (YYYY)")
+    return DataDate(data_date, precision)
 
 
 class Command(BaseCommand):
@@ -23,8 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMAT_NAMES, help="read every file in this format")
         parser.add_argument(
             "--data-date",
-            type=date.fromisoformat,
-            help="date of the data (YYYY-MM-DD) when the file names do not say it",
+            type=_data_date,
+            help="date of the data (YYYY-MM-DD, or a year YYYY) of the files whose names do not say it",
         )
         parser.add_argument("--sample", action="store_true", help="mark these providers as sample data")
 
