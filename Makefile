@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DATA_DIR := $(or $(LOCATOR_DATA_DIR),$(wildcard ../shared/data))
 # The date of files whose names carry none: in ../shared/data only the locator's facility list, documented
 # there as about 2021. Set LOCATOR_DATA_DATE (YYYY-MM-DD or YYYY) for your own files.
-DATA_DATE := $(or $(LOCATOR_DATA_DATE),$(if $(LOCATOR_DATA_DIR),,2021))
+DATA_DATE := $(or $(LOCATOR_DATA_DATE),$(if $(filter $(abspath ../shared/data),$(abspath $(DATA_DIR))),2021))
 
 .PHONY: run test install migrate import-data bench browser
 

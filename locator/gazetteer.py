@@ -22,6 +22,17 @@ class ZipPlace:
     longitude: float
     # A ZIP of post office boxes only: its centre is a post office, not where anyone lives or works.
     po_boxes_only: bool = False
+    # Other names the Postal Service accepts for places in the ZIP ("Breckenridge Hills" in 63114).
+    other_cities: tuple[str, ...] = ()
+
+    def names_city(self, name: str) -> bool:
+        """Whether the ZIP is in the city of that name, by its own name or another the Postal Service
+        accepts ("Breckenridge" for "Breckenridge Hills")."""
+        wanted = city_key(name)
+        return any(
+            known == wanted or known.startswith(f"{wanted} ")
+            for known in map(city_key, (self.city, *self.other_cities))
+        )
 
 
 @functools.cache
@@ -42,6 +53,7 @@ def _zip_places() -> dict[str, ZipPlace]:
             latitude,
             longitude,
             po_boxes_only=entry.get("zip_code_type") == "PO BOX",
+            other_cities=tuple(entry.get("acceptable_cities") or ()),
         )
     return places
 
@@ -64,6 +76,8 @@ class City:
     state: str
     latitude: float
     longitude: float
+    # The centres of the city's ZIP codes.
+    zip_points: tuple[tuple[float, float], ...] = ()
 
     @property
     def label(self) -> str:
@@ -89,6 +103,7 @@ def _cities() -> dict[tuple[str, str], City]:
             key[1],
             sum(lat for lat, _ in spots) / len(spots),
             sum(lng for _, lng in spots) / len(spots),
+            tuple(spots),
         )
         for key, spots in points.items()
     }

@@ -11,41 +11,59 @@ from django.db.models import Max
 from django.utils import timezone
 
 from locator.models import SourceFile
+from locator.provenance import data_date_text
+from locator.vocabulary import Coverage
 
 
-def newest_data_date() -> date | None:
-    """The date of the newest data in the directory, from any source."""
-    return SourceFile.objects.aggregate(newest=Max("data_date"))["newest"]
+@dataclass(frozen=True)
+class NewestData:
+    """The date of the directory's newest data, a day or only a year."""
+
+    value: date
+    precision: str
+
+    @property
+    def text(self) -> str:
+        """ "2020-07-04", or "2021" for a year: never a day SAMHSA did not give."""
+        return data_date_text(self.value, self.precision) or ""
+
+    @property
+    def stale(self) -> bool:
+        """Older than LOCATOR_STALE_AFTER_DAYS: listings may have closed or moved, and a person must hear
+        so before trusting one."""
+        return (timezone.now().date() - self.value).days > settings.LOCATOR_STALE_AFTER_DAYS
 
 
-def is_stale(newest: date | None) -> bool:
-    """Whether the directory's newest data is older than LOCATOR_STALE_AFTER_DAYS: then listings may have
-    closed or moved, and a person must hear so before trusting one."""
-    return newest is not None and (timezone.now().date() - newest).days > settings.LOCATOR_STALE_AFTER_DAYS
+def newest_data() -> NewestData | None:
+    """The newest data of the directory: of its complete snapshots (one query's answer is not the
+    directory, however new), else of any file."""
+    dated = SourceFile.objects.filter(data_date__isnull=False).order_by("-data_date")
+    row = (
+        dated.exclude(coverage=Coverage.PARTIAL).values_list("data_date", "data_date_precision").first()
+        or dated.values_list("data_date", "data_date_precision").first()
+    )
+    return NewestData(*row) if row else None
 
 
 @dataclass(frozen=True)
 class Health:
     database_reachable: bool
-    newest_data_date: date | None = None
+    newest: NewestData | None = None
     last_import_at: datetime | None = None
 
     @property
     def data_age_days(self) -> int | None:
-        if self.newest_data_date is None:
+        if self.newest is None:
             return None
-        return (timezone.now().date() - self.newest_data_date).days
-
-    @property
-    def stale(self) -> bool:
-        return is_stale(self.newest_data_date)
+        return (timezone.now().date() - self.newest.value).days
 
 
 def check_health() -> Health:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        newest = SourceFile.objects.aggregate(data_date=Max("data_date"), imported_at=Max("imported_at"))
+        newest = newest_data()
+        last_import_at = SourceFile.objects.aggregate(imported_at=Max("imported_at"))["imported_at"]
     except DatabaseError:
         return Health(database_reachable=False)
-    return Health(True, newest["data_date"], newest["imported_at"])
+    return Health(True, newest, last_import_at)

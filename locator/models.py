@@ -130,6 +130,7 @@ class Provider(models.Model):
                     "unit_x",
                     "unit_y",
                     "unit_z",
+                    "location_precision",
                     "name",
                 ],
                 name="provider_search",

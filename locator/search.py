@@ -207,10 +207,12 @@ def _ranked_ids(
     filter_sql, filter_params = _filter_sql(filters, connection.vendor)
     dot_sql = f"((({column('unit_x')} * %s) + ({column('unit_y')} * %s)) + ({column('unit_z')} * %s))"
     dot_params = list(unit_vector(location.latitude, location.longitude))
+    # At exactly the same distance, a listing at its own address before one at a ZIP or city centre.
+    approximate_sql = f"CASE WHEN {column('location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
     sql = (
         f"SELECT {column('id')}, {dot_sql}, COUNT(*) OVER () FROM {table}"
         f" WHERE ({cells_sql}) AND {filter_sql} AND {dot_sql} >= %s"
-        f" ORDER BY 2 DESC, {column('name')} ASC, 1 ASC LIMIT %s OFFSET %s"
+        f" ORDER BY 2 DESC, {approximate_sql} ASC, {column('name')} ASC, 1 ASC LIMIT %s OFFSET %s"
     )
     params = [
         *dot_params,
@@ -218,6 +220,7 @@ def _ranked_ids(
         *filter_params,
         *dot_params,
         min_dot_for_radius(radius_miles),
+        *sorted(APPROXIMATE_PRECISIONS),
         limit,
         offset,
     ]
@@ -229,8 +232,6 @@ def _ranked_ids(
 def _matches(ranked: list[tuple[int, float, int]], within: bool) -> list[ProviderMatch]:
     # A results list shows sources and their dates, not SAMHSA's full service list.
     by_id = Provider.objects.defer(*LIST_DEFERRED_FIELDS).in_bulk([provider_id for provider_id, _, _ in ranked])
-    # At exactly the same distance, a listing at its own address comes before one at a ZIP or city centre.
-    ranked = sorted(ranked, key=lambda row: (-row[1], by_id[row[0]].location_precision in APPROXIMATE_PRECISIONS))
     providers = [by_id[provider_id] for provider_id, _, _ in ranked]
     attach_source_listings(providers)
     return [

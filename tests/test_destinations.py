@@ -2,6 +2,8 @@
 distances no finer than the location; and the age of the data said out loud."""
 
 import datetime
+import io
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from locator.importing.importer import import_files
 from locator.importing.loading import DataDate
 from locator.models import Provider, SourceFile, SourceRecord
 from locator.vocabulary import DatePrecision, Source
+from tests.conftest import PROJECT_DIR
 from tests.factories import make_provider
 
 OTP_HEADER = "Program Name,Street,City,State,Zip Code,Phone,Certification\r\n"
@@ -29,14 +32,19 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 @pytest.mark.parametrize(
     "line",
-    ["PO Box 12", "P.O. Box 191149", "P O Box 5", "Post Office Box 7", "POB 9", "Box 123", "PMB 45", "Apartado 33",
-     "Apdo. 12", "Drawer 7", "po box 3541"],
+    ["PO Box 12", "P.O. Box 191149", "P O Box 5", "P:O Box 4", "(PO Box 67)", "Post Office Box 7", "POB 9",
+     "Box 123", "PMB 45", "Apartado 33", "Apdo. 12", "Drawer 7", "Caller Box 3", "po box 3541", "HC 3 Box 32672",
+     "Route 6 Box 840", "DUMC Box 3886"],
 )  # fmt: skip
 def test_every_spelling_of_a_mailing_box_is_one(line):
     assert is_po_box(line)
 
 
-@pytest.mark.parametrize("line", ["100 Main St", "Boxwood Lane 5", "Box Elder Road", "Pobst Street 4", "OSU MC"])
+@pytest.mark.parametrize(
+    "line",
+    ["100 Main St", "Boxwood Lane 5", "Box Elder Road", "Box Canyon Road 12", "Pobst Street 4", "Pob Lane",
+     "Drawer Road", "Apartado Avenue", "OSU MC", "123 Box Canyon Rd"],
+)  # fmt: skip
 def test_streets_are_not_mailing_boxes(line):
     assert not is_po_box(line)
 
@@ -47,6 +55,9 @@ def test_the_line_with_the_house_number_is_the_destination():
     assert destination_street("PO Box 3", "12 Main St") == "12 Main St"
     assert destination_street("P.O. Box 191149", "") == ""
     assert destination_street("VA Campus Building 5", "") == "VA Campus Building 5"
+    assert destination_street("PO Box 929, 4748 Main Street", "") == "4748 Main Street"
+    assert destination_street("9th floor Sparks Bldg", "1720 7th Avenue South") == "1720 7th Avenue South"
+    assert destination_street("4th Floor", "") == ""
 
 
 def test_the_gazetteer_knows_zips_of_post_office_boxes_only():
@@ -106,7 +117,11 @@ def test_a_zip_far_from_its_city_is_not_believed(empty_directory, tmp_path):
         "otp_directory_20250701.csv",
         OTP_HEADER
         + "Example College Station Program,1 Example Drive,College Station,TX,77080,979-555-0100,Certified\r\n"
-        + "Example Houston Program,2 Example Drive,Houston,TX,77080,713-555-0100,Certified\r\n",
+        + "Example Houston Program,2 Example Drive,Houston,TX,77080,713-555-0100,Certified\r\n"
+        # The ZIP is Saint Louis's, and Breckenridge Hills is a name the Postal Service accepts for it.
+        + "Example Breckenridge Program,3 Example Drive,Breckenridge,MO,63114,314-555-0100,Certified\r\n"
+        # A ZIP of Los Angeles, 17 miles from the centre of that large city.
+        + "Example Westwood Program,4 Example Drive,Los Angeles,CA,90095,310-555-0100,Certified\r\n",
     )
     report = import_files([otp]).sources[Source.OTP_DIRECTORY]
     assert report.placed_at_city == 1
@@ -115,8 +130,8 @@ def test_a_zip_far_from_its_city_is_not_believed(empty_directory, tmp_path):
     assert college_station.location_precision == "city_centroid"
     note = college_station.records.get().location_note
     assert note.startswith("ZIP 77080 is ") and note.endswith(" miles from College Station: placed at the city")
-    houston = Provider.objects.get(name="Example Houston Program")
-    assert houston.location_precision == "zip_centroid"
+    for name in ("Example Houston Program", "Example Breckenridge Program", "Example Westwood Program"):
+        assert Provider.objects.get(name=name).location_precision == "zip_centroid", name
 
 
 def test_one_address_spelled_two_ways_is_one_place_with_the_exact_coordinates(empty_directory, tmp_path):
@@ -129,7 +144,7 @@ def test_one_address_spelled_two_ways_is_one_place_with_the_exact_coordinates(em
     locator = write(
         tmp_path,
         "locator_facility_list_20250801.csv",
-        LOCATOR_HEADER + "10th Street Comprehensive Trt Center,,4800 South 10th Street,,Milwaukee,WI,53221,,,"
+        LOCATOR_HEADER + "10th Street Comprehensive Trt Center,,4800 S 10th Avenue,,Milwaukee,WI,53207,,,"
         "42.9511,-87.9262\n",
     )
     import_files([otp, locator])
@@ -209,12 +224,40 @@ def test_a_file_without_a_date_of_its_own_takes_the_one_given(empty_directory, t
     assert SourceFile.objects.get(file_name="facilities.csv").data_date_precision == "year"
 
 
-def test_make_runs_date_reaches_the_command(empty_directory, tmp_path):
+def test_a_year_on_the_command_line_is_a_year_and_a_date_in_a_name_is_kept(empty_directory, tmp_path):
     undated = write(
         tmp_path, "facilities.csv", LOCATOR_HEADER + "Example Place,,1 Main St,,Tulsa,OK,74103,,,36.15,-95.99\n"
     )
-    call_command("import_samhsa", str(undated), "--data-date", "2021", verbosity=0)
-    assert SourceFile.objects.get().data_date_precision == "year"
+    dated = write(
+        tmp_path,
+        "otp_directory_20200704.csv",
+        OTP_HEADER + "Example OTP,2 Main St,Tulsa,OK,74103,918-555-0100,Certified\r\n",
+    )
+    output = io.StringIO()
+    call_command("import_samhsa", str(undated), str(dated), "--data-date", "2021", stdout=output)
+    assert SourceFile.objects.get(file_name="facilities.csv").data_date_precision == "year"
+    assert "the date in the name, not --data-date, for: otp_directory_20200704.csv (2020-07-04)" in output.getvalue()
+
+
+def test_make_run_dates_the_shared_facility_list(shared_data_dir):
+    commands = subprocess.run(["make", "-n", "import-data"], cwd=PROJECT_DIR, capture_output=True, text=True).stdout
+    assert "import_samhsa ../shared/data --data-date 2021" in commands
+
+
+def test_a_listing_without_a_street_is_not_joined_to_a_program_of_its_parent_organisation(empty_directory, tmp_path):
+    otp = write(
+        tmp_path,
+        "otp_directory_20250701.csv",
+        OTP_HEADER + "Example University,21st St and Washington Ave,Philadelphia,PA,19146,215-555-0001,Certified\r\n",
+    )
+    locator = write(
+        tmp_path,
+        "locator_facility_list_20250801.csv",
+        LOCATOR_HEADER + "Example Sisters Place,Example University,1239 Spring Garden St,,Philadelphia,PA,19123,,,"
+        "39.9621,-75.1570\n",
+    )
+    import_files([otp, locator])
+    assert Provider.objects.count() == 2
 
 
 def test_in_the_shared_directory_no_mailing_box_is_a_destination(shared_directory, db):
@@ -228,5 +271,7 @@ def test_in_the_shared_directory_no_mailing_box_is_a_destination(shared_director
     assert {provider.location_precision for provider in mailing_only} <= {"city_centroid", "zip_centroid"}
     # At a ZIP centre only where the city is unknown to the gazetteer.
     assert sum(provider.location_precision == "zip_centroid" for provider in mailing_only) < 0.05 * len(mailing_only)
-    placed_at_city = SourceRecord.objects.filter(location_note__contains="placed at the city").count()
-    assert placed_at_city > 0
+    # College Station's ZIP 77080 is Houston's; Avondale's 85232 is Florence's.
+    notes = SourceRecord.objects.filter(source="otp_directory", location_note__contains="miles from")
+    assert notes.filter(location_note__startswith="ZIP 77080 is ").exists()
+    assert notes.filter(location_note__startswith="ZIP 85232 is ").exists()

@@ -27,7 +27,7 @@ from locator.api.serializers import (
     ProviderListSerializer,
     ProviderMatchSerializer,
 )
-from locator.health import is_stale, newest_data_date
+from locator.health import newest_data
 from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.models import Provider
 from locator.places import LocationNotFound
@@ -197,7 +197,9 @@ class ProviderDetailView(LocatorAPIView):
                 "by_kind": serializers.DictField(child=serializers.IntegerField()),
                 "by_medication": serializers.DictField(child=serializers.IntegerField()),
                 "otp": serializers.IntegerField(),
-                "newest_data_date": serializers.DateField(allow_null=True),
+                "newest_data_date": serializers.CharField(
+                    allow_null=True, help_text="Of the newest complete snapshot: a day (2020-07-04) or a year (2021)."
+                ),
                 "stale": serializers.BooleanField(
                     help_text="The newest data is older than the service's limit (45 days by default): listings "
                     "may have closed or moved; FindTreatment.gov has current ones."
@@ -211,7 +213,7 @@ class MetaView(LocatorAPIView):
     def get(self, request: Request) -> Response:
         active = Provider.objects.filter(active=True)
         searchable = searchable_providers()
-        newest = newest_data_date()
+        newest = newest_data()
         return Response(
             {
                 "sources": [
@@ -232,7 +234,7 @@ class MetaView(LocatorAPIView):
                     for medication in Medication
                 },
                 "otp": active.filter(is_otp=True).count(),
-                "newest_data_date": newest,
-                "stale": is_stale(newest),
+                "newest_data_date": newest.text if newest else None,
+                "stale": bool(newest and newest.stale),
             }
         )

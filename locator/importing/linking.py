@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from locator.addresses import destination_street
 from locator.gazetteer import city_key
 from locator.importing.normalize import (
     address_key,
@@ -31,6 +32,11 @@ class ProviderRef:
     id: int | None
     names: set[str]
     pending: list = field(default_factory=list)
+
+
+def record_address(record: ProviderRecord) -> str:
+    """The address key of where a listing is: its line with the house number, never a mailing box."""
+    return address_key(destination_street(record.street, record.street2), record.zip_code)
 
 
 def record_names(record: ProviderRecord) -> set[str]:
@@ -61,9 +67,10 @@ class LinkIndex:
         self._by_name_street: dict[str, list[ProviderRef]] = defaultdict(list)
         self._by_person_address: dict[str, list[ProviderRef]] = defaultdict(list)
         self._by_house_number: dict[str, list[tuple[ProviderRef, str]]] = defaultdict(list)
-        self._by_name_city: dict[str, list[tuple[ProviderRef, bool]]] = defaultdict(list)
+        # Name (the first, not a parent organisation's) in a city -> (provider, has a street, phone digits).
+        self._by_name_city: dict[str, list[tuple[ProviderRef, bool, str]]] = defaultdict(list)
 
-    def add(self, ref: ProviderRef, *, address: str, phone: str, state: str, city: str = "") -> None:
+    def add(self, ref: ProviderRef, *, address: str, phone: str, state: str, city: str = "", name: str = "") -> None:
         """Index a provider under its address key and phone key (see locator.importing.normalize)."""
         if address:
             self._by_address[address].append(ref)
@@ -72,8 +79,9 @@ class LinkIndex:
             self._by_house_number[f"{address.split()[0]}|{state}"].append((ref, address))
         if phone:
             self._by_phone[phone].append(ref)
-        for name in ref.names:
-            self._by_name_city[f"{name}|{city_key(city)}|{state}"].append((ref, bool(address)))
+        if name_key(name):
+            entry = (ref, bool(address), phone.split("|")[0])
+            self._by_name_city[f"{name_key(name)}|{city_key(city)}|{state}"].append(entry)
 
     def add_practitioner(self, ref: ProviderRef, *, name: str, address: str) -> None:
         """Index a practitioner under who they are and where: the same person at another address is
@@ -87,19 +95,20 @@ class LinkIndex:
         if provider["kind"] == Kind.PRACTITIONER:
             self.add_practitioner(ref, name=provider["name"], address=provider["address_key"])
         else:
-            address, phone = provider["address_key"], provider["phone_key"]
-            self.add(ref, address=address, phone=phone, state=provider["state"], city=provider["city"])
+            address, phone, name = provider["address_key"], provider["phone_key"], provider["name"]
+            self.add(ref, address=address, phone=phone, state=provider["state"], city=provider["city"], name=name)
 
     def add_record(self, ref: ProviderRef, record: ProviderRecord) -> None:
         if record.kind == Kind.PRACTITIONER:
-            self.add_practitioner(ref, name=record.name, address=address_key(record.street, record.zip_code))
+            self.add_practitioner(ref, name=record.name, address=record_address(record))
             return
         self.add(
             ref,
-            address=address_key(record.street, record.zip_code),
+            address=record_address(record),
             phone=phone_key(record.phone, record.zip_code),
             state=record.state,
             city=record.city,
+            name=record.name,
         )
 
     def link(self, record: ProviderRecord, claimed: dict[ProviderRef, set[str]]) -> ProviderRef | None:
@@ -116,7 +125,7 @@ class LinkIndex:
         if record.kind == Kind.PRACTITIONER:
             return self._same_practitioner(record, claimed)
         names = record_names(record)
-        address = address_key(record.street, record.zip_code)
+        address = record_address(record)
         at_address = self._by_address.get(address, []) if address else []
         for name in names:
             at_address = at_address + self._by_name_street.get(name_street_key(name, address, record.state), [])
@@ -161,20 +170,24 @@ class LinkIndex:
         self, record: ProviderRecord, names: set[str], claimed: dict[ProviderRef, set[str]], *, has_street: bool
     ) -> ProviderRef | None:
         """The one provider of the same name in the same city, when one of the two listings gives no street
-        (a P.O. box): the OTP Directory's mailing address and the locator's street for one program."""
-        where = f"{city_key(record.city)}|{record.state}"
+        (a P.O. box): the OTP Directory's mailing address and the locator's street for one program. Two
+        phones that differ are two places, and a parent organisation's name (`name2`) is no evidence."""
+        phone = phone_key(record.phone, record.zip_code).split("|")[0]
         found = {
             ref
-            for name in names
-            for ref, ref_has_street in self._by_name_city.get(f"{name}|{where}", [])
-            if ref not in claimed and not (has_street and ref_has_street)
+            for ref, ref_has_street, ref_phone in self._by_name_city.get(
+                f"{name_key(record.name)}|{city_key(record.city)}|{record.state}", []
+            )
+            if ref not in claimed
+            and not (has_street and ref_has_street)
+            and not (phone and ref_phone and phone != ref_phone)
         }
-        return found.pop() if len(found) == 1 else None
+        return found.pop() if len(found) == 1 and name_key(record.name) else None
 
     def _same_practitioner(self, record: ProviderRecord, claimed: dict[ProviderRef, set[str]]) -> ProviderRef | None:
         """The same person at the same address, listed by another source (FindTreatment's BUPREN rows and
         the Practitioner Locator); never one another row of this snapshot already describes."""
-        person, address = person_key(record.name), address_key(record.street, record.zip_code)
+        person, address = person_key(record.name), record_address(record)
         if not person or not address:
             return None
         candidates = [ref for ref in self._by_person_address.get(f"{person}|{address}", []) if ref not in claimed]

@@ -175,6 +175,8 @@ def load_files(
                 continue
         try:
             item = load_file(path, format_name=format_name, data_date=data_date)
+            if data_date and item.data_date != data_date.value:
+                report.dates_from_names.append(f"{path.name} ({item.data_date.isoformat()})")
         except FileFormatError as error:
             raise ImportFailed(f"{path}: {error}") from None
         report.for_source(item.source).seconds += time.monotonic() - started

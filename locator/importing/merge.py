@@ -105,7 +105,8 @@ def _union(records: list[RecordState], field: str) -> list[str]:
 
 def _street(record: RecordState) -> str:
     """House number and street in a state: listings disagree on ZIPs more often than programs move."""
-    key = address_key(record.payload["street"], record.payload["zip_code"] or "00000")
+    street = destination_street(record.payload["street"], record.payload["street2"])
+    key = address_key(street, record.payload["zip_code"] or "00000")
     return f"{key.split('|')[0]}|{record.payload['state']}" if key else ""
 
 
@@ -179,10 +180,13 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
     current = [record for record in ordered if record.active] or ordered
     otp_directory = [record for record in ordered if record.source == Source.OTP_DIRECTORY]
     current_otp_directory = [record for record in otp_directory if record.active]
-    # Where to go comes from the newest current listing that names a street, not a mailing box.
-    address = next(
-        (record for record in current if destination_street(record.payload["street"], record.payload["street2"])),
-        primary,
+    # Where to go comes from the newest current listing with a numbered street, else with any street that
+    # is not a mailing box.
+    destinations = [
+        (record, destination_street(record.payload["street"], record.payload["street2"])) for record in current
+    ]
+    address = next((record for record, street in destinations if street[:1].isdigit()), None) or next(
+        (record for record, street in destinations if street), primary
     )
     best_location = _best_location(ordered, address)
 
@@ -244,7 +248,7 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "special_groups": sorted({group for record in current for group in record.payload["special_groups"]}),
         "services": _merged_services(current),
         "is_sample": any(record.is_sample for record in records),
-        "address_key": address_key(street, zip_code),
+        "address_key": address_key(destination_street(street, address.payload["street2"]), zip_code),
         "phone_key": phone_key(phone, zip_code),
         "name_key": name_key(primary.payload["name"]),
         "first_seen": min(record.first_seen for record in records),

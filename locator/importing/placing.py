@@ -30,13 +30,13 @@ class Placement:
 
 
 NOT_LOCATED = Placement(None, None, "")
-# A ZIP centre this far from the centre of the city the listing names (in the same state) means the ZIP is
-# wrong, not the city. Measured on the OTP Directory's programs that the locator places by its own
-# coordinates (1,454): where ZIP and city centres are more than 15 miles apart, the city centre was the
-# closer in 83% (median error 3.8 miles against 31.7 for the ZIP); between 10 and 15 miles apart, in 38%
-# only; below 10, in fewer than 1 in 5. On the locator's own rows, whose ZIPs agree with their
-# coordinates, 2 to 3 listings in 1,000 are this far apart.
-ZIP_CITY_MILES = 15.0
+# A ZIP of another city whose centre lies this far from the centre of the city the listing names (in the
+# same state) means the ZIP is wrong, not the city. Measured on the OTP Directory's programs that the
+# locator places by its own coordinates and whose ZIP the gazetteer gives to another city (75 of 1,454):
+# where the two centres are more than 10 miles apart, the city centre was the closer for 8 of 10 (median
+# error 2.9 miles against 36.8 for the ZIP); between 5 and 10 miles apart, for about half. A ZIP of the
+# named city is believed however far it lies from the centre: large cities span 30 miles.
+ZIP_CITY_MILES = 10.0
 
 
 def _city(record: ProviderRecord, note: str) -> Placement | None:
@@ -54,13 +54,15 @@ def _approximate(record: ProviderRecord, report: SourceReport) -> Placement:
         return _city(record, "") or NOT_LOCATED
     if place.po_boxes_only:
         return _city(record, f"ZIP {record.zip_code} is for P.O. boxes only: placed at the city") or _at(place)
-    centroid = gazetteer.city_centroid(record.city, record.state)
-    if centroid is not None:
-        apart = distance_miles(place.latitude, place.longitude, *centroid)
+    city = gazetteer.city(record.city, record.state)
+    # A ZIP of the named city agrees with it, however far from the centre of a large city it lies; a ZIP
+    # of a suburb agrees when it lies near one of the city's own ZIPs.
+    if city is not None and city.zip_points and not place.names_city(record.city):
+        apart = min(distance_miles(place.latitude, place.longitude, *point) for point in city.zip_points)
         if apart > ZIP_CITY_MILES:
             report.placed_at_city += 1
             note = f"ZIP {record.zip_code} is {apart:.0f} miles from {record.city}: placed at the city"
-            return Placement(centroid[0], centroid[1], LocationPrecision.CITY_CENTROID.value, note)
+            return Placement(city.latitude, city.longitude, LocationPrecision.CITY_CENTROID.value, note)
     return _at(place)
 
 
@@ -83,9 +85,9 @@ def place_records(records: list[ProviderRecord], report: SourceReport) -> list[P
     geocoded = cached_locations(queries.values())
     placements = []
     for index, (record, destination) in enumerate(zip(records, destinations)):
-        mailing_only = not destination and is_po_box(record.street)
-        if mailing_only and (at_city := _city(record, "a P.O. box is not a place: placed at the city")):
-            placement = at_city
+        if not destination and is_po_box(record.street):
+            # Never SAMHSA's coordinates of a box: the city's centre, else the ZIP's, approximate.
+            placement = _city(record, "a P.O. box is not a place: placed at the city") or _approximate(record, report)
         elif record.latitude is not None:
             placement = Placement(record.latitude, record.longitude, record.location_precision.value)
         elif queries.get(index) in geocoded:

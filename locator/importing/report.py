@@ -44,6 +44,8 @@ class SourceReport:
 class ImportReport:
     sources: dict[Source, SourceReport] = field(default_factory=dict)
     not_samhsa_files: list[str] = field(default_factory=list)
+    # Files whose names carry their own date, which --data-date does not replace.
+    dates_from_names: list[str] = field(default_factory=list)
     providers_created: int = 0
     seconds: float = 0.0
 
@@ -74,6 +76,8 @@ def report_lines(report: ImportReport) -> Iterator[str]:
             )
     for path in report.not_samhsa_files:
         yield f"skipped {path}: not a SAMHSA format"
+    if report.dates_from_names:
+        yield f"the date in the name, not --data-date, for: {', '.join(report.dates_from_names)}"
     for source_report in report.sources.values():
         yield (
             f"{source_report.source.label}: {source_report.files} file(s), read {source_report.read}, "

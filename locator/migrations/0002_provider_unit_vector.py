@@ -13,25 +13,24 @@ def fill_unit_vectors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('locator', '0001_initial'),
+        ("locator", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='provider',
-            name='unit_x',
+            model_name="provider",
+            name="unit_x",
             field=models.FloatField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='provider',
-            name='unit_y',
+            model_name="provider",
+            name="unit_y",
             field=models.FloatField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='provider',
-            name='unit_z',
+            model_name="provider",
+            name="unit_z",
             field=models.FloatField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(fill_unit_vectors, migrations.RunPython.noop),

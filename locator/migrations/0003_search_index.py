@@ -12,34 +12,61 @@ def fill_grid_cells(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('locator', '0002_provider_unit_vector'),
+        ("locator", "0002_provider_unit_vector"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='provider',
-            name='provider_active_lat_lng',
+            model_name="provider",
+            name="provider_active_lat_lng",
         ),
         migrations.AddField(
-            model_name='provider',
-            name='grid_cell',
-            field=models.IntegerField(blank=True, editable=False, help_text='locator.geo.grid_cell', null=True),
+            model_name="provider",
+            name="grid_cell",
+            field=models.IntegerField(blank=True, editable=False, help_text="locator.geo.grid_cell", null=True),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='latitude',
+            model_name="provider",
+            name="latitude",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='longitude',
+            model_name="provider",
+            name="longitude",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(fields=['grid_cell', 'active', 'offers_buprenorphine', 'offers_methadone', 'offers_naltrexone', 'is_otp', 'kind', 'state', 'offers_telehealth', 'offers_spanish', 'accepts_medicaid', 'accepts_medicare', 'accepts_private_insurance', 'accepts_state_plan', 'accepts_military_insurance', 'accepts_cash', 'offers_free_care', 'offers_sliding_fee', 'offers_payment_assistance', 'accepts_ihs_tribal', 'unit_x', 'unit_y', 'unit_z', 'name'], name='provider_search'),
+            model_name="provider",
+            index=models.Index(
+                fields=[
+                    "grid_cell",
+                    "active",
+                    "offers_buprenorphine",
+                    "offers_methadone",
+                    "offers_naltrexone",
+                    "is_otp",
+                    "kind",
+                    "state",
+                    "offers_telehealth",
+                    "offers_spanish",
+                    "accepts_medicaid",
+                    "accepts_medicare",
+                    "accepts_private_insurance",
+                    "accepts_state_plan",
+                    "accepts_military_insurance",
+                    "accepts_cash",
+                    "offers_free_care",
+                    "offers_sliding_fee",
+                    "offers_payment_assistance",
+                    "accepts_ihs_tribal",
+                    "unit_x",
+                    "unit_y",
+                    "unit_z",
+                    "name",
+                ],
+                name="provider_search",
+            ),
         ),
         migrations.RunPython(fill_grid_cells, migrations.RunPython.noop),
     ]

@@ -4,70 +4,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('locator', '0003_search_index'),
+        ("locator", "0003_search_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('offers_methadone', True)), fields=['grid_cell'], name='provider_only_meth'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("offers_methadone", True)), fields=["grid_cell"], name="provider_only_meth"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('offers_naltrexone', True)), fields=['grid_cell'], name='provider_only_nal'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("offers_naltrexone", True)), fields=["grid_cell"], name="provider_only_nal"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('is_otp', True)), fields=['grid_cell'], name='provider_only_otp'),
+            model_name="provider",
+            index=models.Index(condition=models.Q(("is_otp", True)), fields=["grid_cell"], name="provider_only_otp"),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('offers_telehealth', True)), fields=['grid_cell'], name='provider_only_tele'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("offers_telehealth", True)), fields=["grid_cell"], name="provider_only_tele"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('offers_spanish', True)), fields=['grid_cell'], name='provider_only_es'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("offers_spanish", True)), fields=["grid_cell"], name="provider_only_es"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('accepts_medicaid', True)), fields=['grid_cell'], name='provider_only_medicaid'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("accepts_medicaid", True)), fields=["grid_cell"], name="provider_only_medicaid"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('accepts_medicare', True)), fields=['grid_cell'], name='provider_only_medicare'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("accepts_medicare", True)), fields=["grid_cell"], name="provider_only_medicare"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('accepts_private_insurance', True)), fields=['grid_cell'], name='provider_only_private_insuranc'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("accepts_private_insurance", True)),
+                fields=["grid_cell"],
+                name="provider_only_private_insuranc",
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('accepts_state_plan', True)), fields=['grid_cell'], name='provider_only_state_plan'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("accepts_state_plan", True)), fields=["grid_cell"], name="provider_only_state_plan"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('accepts_military_insurance', True)), fields=['grid_cell'], name='provider_only_military'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("accepts_military_insurance", True)),
+                fields=["grid_cell"],
+                name="provider_only_military",
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('accepts_cash', True)), fields=['grid_cell'], name='provider_only_cash'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("accepts_cash", True)), fields=["grid_cell"], name="provider_only_cash"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('offers_free_care', True)), fields=['grid_cell'], name='provider_only_free'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("offers_free_care", True)), fields=["grid_cell"], name="provider_only_free"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('offers_sliding_fee', True)), fields=['grid_cell'], name='provider_only_sliding_fee'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("offers_sliding_fee", True)), fields=["grid_cell"], name="provider_only_sliding_fee"
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('offers_payment_assistance', True)), fields=['grid_cell'], name='provider_only_payment_assistan'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("offers_payment_assistance", True)),
+                fields=["grid_cell"],
+                name="provider_only_payment_assistan",
+            ),
         ),
         migrations.AddIndex(
-            model_name='provider',
-            index=models.Index(condition=models.Q(('accepts_ihs_tribal', True)), fields=['grid_cell'], name='provider_only_ihs_tribal'),
+            model_name="provider",
+            index=models.Index(
+                condition=models.Q(("accepts_ihs_tribal", True)), fields=["grid_cell"], name="provider_only_ihs_tribal"
+            ),
         ),
     ]

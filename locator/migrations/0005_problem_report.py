@@ -5,25 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('locator', '0004_rare_filter_indexes'),
+        ("locator", "0004_rare_filter_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProblemReport',
+            name="ProblemReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('problem', models.CharField(choices=[('wrong_phone', 'The phone number is wrong'), ('closed', 'It has closed or moved'), ('no_medication', 'It does not offer this medication'), ('other', 'Something else')], max_length=20, verbose_name='problem')),
-                ('details', models.TextField(blank=True, max_length=1000, verbose_name='details')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('reviewed', models.BooleanField(default=False)),
-                ('review_note', models.TextField(blank=True)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problem_reports', to='locator.provider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "problem",
+                    models.CharField(
+                        choices=[
+                            ("wrong_phone", "The phone number is wrong"),
+                            ("closed", "It has closed or moved"),
+                            ("no_medication", "It does not offer this medication"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                        verbose_name="problem",
+                    ),
+                ),
+                ("details", models.TextField(blank=True, max_length=1000, verbose_name="details")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("reviewed", models.BooleanField(default=False)),
+                ("review_note", models.TextField(blank=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problem_reports",
+                        to="locator.provider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -1,21 +1,26 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from locator.health import is_stale, newest_data_date
+from locator.health import newest_data
 from locator.models import SourceFile
 from locator.vocabulary import Certification, DatePrecision, Kind
 
 
-def _stale_since() -> date | None:
-    newest = newest_data_date()
-    return newest if is_stale(newest) else None
+def _stale_since() -> str:
+    """The date of the directory's newest data as a person reads it, when it is too old; else ""."""
+    newest = newest_data()
+    if newest is None or not newest.stale:
+        return ""
+    return (
+        str(newest.value.year) if newest.precision == DatePrecision.YEAR else date_format(newest.value, "DATE_FORMAT")
+    )
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

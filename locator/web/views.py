@@ -161,9 +161,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {
         "status": "ok" if health.database_reachable else "unavailable",
         "database": "reachable" if health.database_reachable else "unreachable",
-        "newest_data_date": health.newest_data_date,
+        "newest_data_date": health.newest.text if health.newest else None,
         "data_age_days": health.data_age_days,
-        "stale": health.stale,
+        "stale": bool(health.newest and health.newest.stale),
         "last_import_at": health.last_import_at,
     }
     response = JsonResponse(body, status=200 if health.database_reachable else 503)
