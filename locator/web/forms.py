@@ -101,6 +101,16 @@ class SearchForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return any(data.get(name) for name in ("payment", "telehealth", "setting", "group", "age", "language"))
 
+    def chosen_labels(self) -> list[str]:
+        """What the person asked for besides the place and distance, as the form words it."""
+        data = getattr(self, "cleaned_data", {})
+        labels = []
+        for name in ("medication", "payment", "setting", "group", "age", "language"):
+            words = dict(self.fields[name].choices)
+            labels += [str(words[code]) for code in data.get(name, ()) if code in words]
+        labels += [str(self.fields[name].label) for name in ("otp", "telehealth") if data.get(name)]
+        return labels
+
     @property
     def care_fields(self) -> list[forms.BoundField]:
         return [self["setting"], self["group"], self["age"]]

@@ -205,3 +205,32 @@ def test_screenshots_of_a_results_page(browser, live_url):
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert Path(path).stat().st_size > 10_000
         context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 800), (1280, 900)])
+@pytest.mark.parametrize(
+    ("path", "answer"),
+    [
+        ("/?near=74103&medication=methadone", "results"),
+        ("/?near=99950&radius=5&medication=methadone", "nothing within"),
+        ("/?near=Tusla", "not found"),
+    ],
+)
+def test_after_a_search_the_answer_is_on_the_first_screen(browser, live_url, width, height, path, answer):
+    context = browser.new_context(base_url=live_url, viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(path)
+    if answer == "not found":
+        first = page.locator("#location-error-heading")
+        expect(page).to_have_title(re.compile("We could not find"))
+        expect(first).to_be_focused()
+    else:
+        first = result_items(page).first.locator("h3 a")
+        expect(page.locator("#results-heading")).to_be_focused()
+        expect(page).to_have_title(re.compile("providers? near|No providers within"))
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height, f"{answer} at {width}: {box}"
+    expect(page.locator("details.change-search")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"first-screen-{answer.replace(' ', '-')}-{width}px.png"))
+    context.close()

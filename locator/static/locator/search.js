@@ -37,6 +37,10 @@
     });
   }
 
+  // After a search the page opens on its answer: screen readers and keyboards start there too.
+  var answer = document.getElementById("results-heading") || document.getElementById("location-error-heading");
+  if (answer) { answer.focus({ preventScroll: true }); }
+
   var mapButton = document.getElementById("show-map");
   var mapData = document.getElementById("map-data");
   if (!mapButton || !mapData) { return; }
