@@ -8,17 +8,27 @@ DATA_DIR := $(or $(LOCATOR_DATA_DIR),$(wildcard ../shared/data))
 # there as about 2021. Set LOCATOR_DATA_DATE (YYYY-MM-DD or YYYY) for your own files.
 DATA_DATE := $(or $(LOCATOR_DATA_DATE),$(if $(filter $(abspath ../shared/data),$(abspath $(DATA_DIR))),2021))
 
-.PHONY: run test install migrate import-data bench browser
+# The port `make run` serves on: `make run PORT=8080`.
+PORT ?= 8000
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+.PHONY: run test install install-service migrate import-data bench browser
+
+# The service alone (`make run`), and with what tests and benchmarks need (`make test`).
+$(VENV)/.service-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.service-installed requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+install-service: $(VENV)/.service-installed
+
 install: $(VENV)/.installed
 
-migrate: install
+migrate: install-service
 	$(PY) manage.py migrate --noinput
 
 import-data: migrate
@@ -30,7 +40,7 @@ else
 endif
 
 run: import-data
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest

@@ -55,8 +55,8 @@ class LocationPrecision(models.TextChoices):
     COORDINATES = "coordinates", _("Coordinates given")
     SOURCE = "source", _("Coordinates from SAMHSA")
     ADDRESS = "address", _("Geocoded street address")
-    ZIP_CENTROID = "zip_centroid", _("Approximate: centre of the ZIP code")
-    CITY_CENTROID = "city_centroid", _("Approximate: centre of the city")
+    ZIP_CENTROID = "zip_centroid", _("Approximate: center of the ZIP code")
+    CITY_CENTROID = "city_centroid", _("Approximate: center of the city")
 
 
 PRECISION_RANK = {precision: rank for rank, precision in enumerate(LocationPrecision)}

@@ -137,12 +137,13 @@ def payments(provider: Provider) -> list[str]:
 
 @register.filter
 def data_date(listing: SourceListing | SourceFile) -> str:
-    """ "Jul 2020", "2017", or "date unknown": a month is as precise as a person needs to judge age."""
+    """ "July 2020" ("julio de 2020"), "2017", or "date unknown": a month is as precise as a person needs to
+    judge age."""
     if listing.data_date is None:
         return str(_("date unknown"))
     if listing.data_date_precision == DatePrecision.YEAR:
         return str(listing.data_date.year)
-    return date_format(listing.data_date, "M Y")
+    return date_format(listing.data_date, "YEAR_MONTH_FORMAT")
 
 
 @register.filter

@@ -52,7 +52,7 @@ def test_provider_page_lists_every_real_source_with_its_date(client, shared_dire
     html = client.get(f"/providers/{provider.id}/").content.decode()
     assert "Where this listing comes from" in html
     assert "SAMHSA Opioid Treatment Program Directory" in html
-    assert "Jul 2020" in html
+    assert "July 2020" in html
     assert "otp_directory_20200704.xls" in html
 
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 from html import unescape
 
 import pytest
@@ -10,7 +11,7 @@ from locator.geo import distance_miles
 from locator.importing.importer import import_files
 from locator.models import Provider
 from locator.places import resolve_location
-from tests.conftest import FIXTURES_DIR
+from tests.conftest import FIXTURES_DIR, PROJECT_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,11 @@ def test_search_by_zip_lists_real_providers_nearest_first(client, shared_directo
 def test_each_result_shows_its_source_and_the_month_of_its_data(client, shared_directory):
     html = client.get("/", {"near": "Tulsa, OK", "medication": "methadone", "radius": "10"}).content.decode()
     # Tulsa's methadone programs come from the OTP Directory of July 2020, placed at their ZIP's centre.
-    assert "SAMHSA Opioid Treatment Program Directory</span>, Jul 2020" in html
+    assert "SAMHSA Opioid Treatment Program Directory</span>, July 2020" in html
+    spanish = client.get(
+        "/", {"near": "Tulsa, OK", "medication": "methadone", "radius": "10", "lang": "es"}
+    ).content.decode()
+    assert "SAMHSA Opioid Treatment Program Directory</span>, julio de 2020" in spanish
     assert "Approximate location" in html
     assert "Certified opioid treatment program" in html
 
@@ -179,3 +184,16 @@ def test_sample_data_is_marked_on_every_result_and_on_the_page(client, empty_dir
 
 def test_real_data_carries_no_sample_banner(client, shared_directory):
     assert "fictitious sample" not in client.get("/", {"near": "74103"}).content.decode()
+
+
+def test_every_page_has_an_icon_of_its_own(client, db):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/locator/favicon.svg' in html
+
+
+def test_make_run_serves_on_the_port_asked_for_and_installs_only_the_service():
+    commands = subprocess.run(
+        ["make", "-n", "run", "PORT=8080"], cwd=PROJECT_DIR, capture_output=True, text=True
+    ).stdout
+    assert "runserver 127.0.0.1:8080" in commands
+    assert "requirements-dev.txt" not in commands
