@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from locator.api import views
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("providers/<int:provider_id>/", views.ProviderDetailView.as_view(), name="provider-detail"),
     path("meta/", views.MetaView.as_view(), name="meta"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI, served from this site with its script in a file of its own: Redoc's page loads web fonts
+    # and a logo from other hosts, which would see who reads the docs.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,5 +1,7 @@
 import logging
+import re
 
+import pytest
 import yaml
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -18,13 +20,32 @@ def test_openapi_schema_generates_validates_and_documents_every_parameter():
     assert {"/api/v1/providers/{provider_id}/", "/api/v1/meta/"} <= set(schema["paths"])
 
 
-def test_schema_and_docs_are_served_without_third_party_scripts(client, db):
+# What makes a browser fetch: src, <link href> (stylesheets, icons, preloads), CSS @import and url().
+_FETCHED = re.compile(
+    r"""\bsrc=["']([^"']+)|<link\b[^>]*\bhref=["']([^"']+)|@import\s+(?:url\()?["']?([^"')\s;]+)|url\(["']?([^"')]+)"""
+)
+
+
+def fetched_urls(text: str) -> set[str]:
+    return {url for match in _FETCHED.findall(text) for url in match if url}
+
+
+@pytest.mark.parametrize("path", ["/", "/?near=74103", "/about/", "/api/v1/docs/", "/api/v1/docs/?script="])
+def test_no_page_fetches_anything_from_another_host(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    others = {url for url in fetched_urls(response.content.decode()) if re.match(r"^(https?:)?//", url)}
+    assert others == set(), path
+
+
+def test_schema_and_docs_are_served_from_this_site(client, db):
     response = client.get("/api/v1/schema/")
     assert response.status_code == 200
     assert "/api/v1/providers/" in yaml.safe_load(response.content)["paths"]
     docs = client.get("/api/v1/docs/").content.decode()
-    assert "/static/drf_spectacular_sidecar/" in docs
-    assert "cdn." not in docs and "jsdelivr" not in docs
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
+    script = client.get("/api/v1/docs/?script=").content.decode()
+    assert "validatorUrl" in script and "null" in script
 
 
 def test_access_log_lines_lose_their_query_string():

@@ -234,3 +234,11 @@ def test_after_a_search_the_answer_is_on_the_first_screen(browser, live_url, wid
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"first-screen-{answer.replace(' ', '-')}-{width}px.png"))
     context.close()
+
+
+def test_the_api_docs_make_no_request_to_another_host(page: Page, live_url):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/api/v1/docs/")
+    expect(page.get_by_text("/api/v1/providers/", exact=True).first).to_be_visible()
+    assert {urlsplit(url).netloc for url in requested} == {urlsplit(live_url).netloc}
