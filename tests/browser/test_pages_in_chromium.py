@@ -242,3 +242,32 @@ def test_the_api_docs_make_no_request_to_another_host(page: Page, live_url):
     page.goto("/api/v1/docs/")
     expect(page.get_by_text("/api/v1/providers/", exact=True).first).to_be_visible()
     assert {urlsplit(url).netloc for url in requested} == {urlsplit(live_url).netloc}
+
+
+def test_a_printed_results_page_keeps_names_addresses_phones_and_distances(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/?near=74103")
+    page.emulate_media(media="print")
+    first = result_items(page).first
+    expect(first.locator("h3")).to_be_visible()
+    expect(first.locator("address")).to_be_visible()
+    expect(first.locator(".distance")).to_be_visible()
+    expect(first.locator("a.call").first).to_be_visible()
+    expect(page.locator("details.change-search")).to_be_hidden()
+    expect(page.get_by_text("1-800-662-4357").first).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = page.pdf(path=str(ARTIFACTS / "results-printed.pdf"))
+    # Ten results on one or two pages.
+    assert 1 <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 2
+    context.close()
+
+
+def test_copy_link_puts_the_search_on_the_clipboard(browser, live_url):
+    context = browser.new_context(base_url=live_url, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto("/?near=74103&medication=methadone")
+    page.get_by_role("button", name="Copy link to this search").click()
+    expect(page.locator("#copy-status")).to_have_text(re.compile("Link copied"))
+    assert page.evaluate("navigator.clipboard.readText()").endswith("/?near=74103&medication=methadone")
+    context.close()

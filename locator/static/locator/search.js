@@ -41,6 +41,17 @@
   var answer = document.getElementById("results-heading") || document.getElementById("location-error-heading");
   if (answer) { answer.focus({ preventScroll: true }); }
 
+  // The page's URL is the search: one press puts it where a message or an email can take it.
+  var copyButton = document.getElementById("copy-link");
+  if (copyButton && navigator.clipboard) {
+    copyButton.parentNode.hidden = false;
+    copyButton.addEventListener("click", function () {
+      navigator.clipboard.writeText(window.location.href).then(function () {
+        document.getElementById("copy-status").textContent = copyButton.dataset.copied;
+      });
+    });
+  }
+
   var mapButton = document.getElementById("show-map");
   var mapData = document.getElementById("map-data");
   if (!mapButton || !mapData) { return; }
