@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import zipcodes
 
-from locator.geo import is_in_us
+from locator.geo import STATE_NAMES, is_in_us
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,27 @@ class City:
     def label(self) -> str:
         return f"{self.name}, {self.state}"
 
+    @property
+    def long_label(self) -> str:
+        """ "Springfield, Missouri": the state spelled out, for telling same-named cities apart."""
+        return f"{self.name}, {STATE_NAMES.get(self.state, self.state)}"
+
+    @property
+    def size(self) -> int:
+        """How many ZIP codes the city has: a measure of how many people may mean it."""
+        return len(self.zip_points)
+
+
+# New York City's boroughs, which people name as places but the Postal Service does not (it says
+# "Jamaica" or "Flushing" for Queens): by their counties in the gazetteer.
+_NEW_YORK_BOROUGHS = {
+    "Queens County": "Queens",
+    "Kings County": "Brooklyn",
+    "New York County": "Manhattan",
+    "Bronx County": "Bronx",
+    "Richmond County": "Staten Island",
+}
+
 
 @functools.cache
 def _cities() -> dict[tuple[str, str], City]:
@@ -93,7 +114,8 @@ def _cities() -> dict[tuple[str, str], City]:
         place = _zip_places().get(entry["zip_code"])
         if place is None:
             continue
-        for city in {entry["city"], *entry.get("acceptable_cities", [])}:
+        borough = _NEW_YORK_BOROUGHS.get(entry.get("county", "")) if entry["state"] == "NY" else None
+        for city in {entry["city"], *entry.get("acceptable_cities", []), *([borough] if borough else [])}:
             key = (city_key(city), place.state)
             points[key].append((place.latitude, place.longitude))
             names.setdefault(key, city)
@@ -122,8 +144,8 @@ def city(name: str, state: str) -> City | None:
 
 
 def cities_named(name: str) -> list[City]:
-    """Every state's city of that name, by state."""
-    return sorted(_cities_by_key().get(city_key(name), []), key=lambda found: found.label)
+    """Every state's city of that name, the largest (most ZIP codes) first."""
+    return sorted(_cities_by_key().get(city_key(name), []), key=lambda found: (-found.size, found.label))
 
 
 def city_keys(state: str | None = None) -> list[str]:

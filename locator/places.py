@@ -11,7 +11,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from locator.vocabulary import LocationPrecision
 AddressLocator = Callable[[str], "tuple[float, float] | None"]
 
 MAX_QUERY_LENGTH = 200
+MAX_SUGGESTIONS = 10
 _COORDINATES_RE = re.compile(r"^\s*([-+]?\d{1,3}(?:\.\d+)?)\s*[,\s]\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
 # A ZIP alone, or as suggested back to a person: "74103 (Tulsa, OK)".
 _ZIP_RE = re.compile(r"^\s*(\d{5})(?:-\d{4})?(?:\s*\([^()]*\))?\s*$")
@@ -36,6 +37,8 @@ class Location:
     longitude: float
     label: str
     precision: LocationPrecision
+    # Said to the person with the results when the place is less exact than what they typed.
+    note: str = ""
 
 
 class LocationNotFound(Exception):
@@ -108,11 +111,35 @@ def _city_location(text: str) -> Location:
     if same_name:
         raise LocationNotFound(
             _("There is more than one %(city)s. Add the state.") % {"city": same_name[0].name},
-            [found.label for found in same_name[:8]],
+            [found.long_label for found in same_name[:MAX_SUGGESTIONS]],
         )
-    close = difflib.get_close_matches(gazetteer.city_key(city_name), gazetteer.city_keys(), n=3, cutoff=0.8)
-    suggestions = [found.label for key in close for found in gazetteer.cities_named(key)][:5]
-    raise LocationNotFound(_("We could not find “%(text)s”.") % {"text": text}, suggestions)
+    raise LocationNotFound(_("We could not find “%(text)s”.") % {"text": text}, _cities_like(city_name))
+
+
+def _typing_distance(first: str, second: str) -> int:
+    """Edits from one spelling to another, a swap of two neighbouring letters counting as one ("Tusla")."""
+    previous2: list[int] = []
+    previous = list(range(len(second) + 1))
+    for i, first_char in enumerate(first, start=1):
+        current = [i] + [0] * len(second)
+        for j, second_char in enumerate(second, start=1):
+            cost = first_char != second_char
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and first_char == second[j - 2] and first[i - 2] == second_char:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _cities_like(name: str) -> list[str]:
+    """Cities a person may have meant by a misspelling: the fewest typing mistakes first, then the largest."""
+    key = gazetteer.city_key(name)
+    close = difflib.get_close_matches(key, gazetteer.city_keys(), n=30, cutoff=0.7)
+    ranked = sorted(
+        (found for other in close for found in gazetteer.cities_named(other)),
+        key=lambda found: (_typing_distance(key, gazetteer.city_key(found.name)), -found.size, found.label),
+    )
+    return [found.label for found in ranked[:MAX_SUGGESTIONS]]
 
 
 def _address_location(text: str, locate_address: AddressLocator | None) -> Location:
@@ -121,11 +148,21 @@ def _address_location(text: str, locate_address: AddressLocator | None) -> Locat
         found = locate_address(text)
         if found is not None:
             return Location(found[0], found[1], text, LocationPrecision.ADDRESS)
+    not_placed = _("We could not place the street address exactly.")
     zip_match = _TRAILING_ZIP_RE.search(text)
     if zip_match:
-        return _zip_location(zip_match.group(1))
-    _, _, place = text.partition(",")
-    return _city_location(place.strip())
+        return replace(_zip_location(zip_match.group(1)), note=not_placed)
+    street, comma, place = text.partition(",")
+    if comma:
+        return replace(_city_location(place.strip()), note=not_placed)
+    # "123 Main St Springfield IL": the city is the longest run of last words that names one in the state.
+    words, state = _split_state(text)
+    names = words.split()
+    for start in range(1, len(names)):
+        found = gazetteer.city(" ".join(names[start:]), state) if state else None
+        if found is not None:
+            return Location(found.latitude, found.longitude, found.label, LocationPrecision.CITY_CENTROID, not_placed)
+    return _city_location(text)
 
 
 def resolve_location(text: str, *, locate_address: AddressLocator | None = None) -> Location:
@@ -139,8 +176,11 @@ def resolve_location(text: str, *, locate_address: AddressLocator | None = None)
         return location_from_coordinates(float(coordinates.group(1)), float(coordinates.group(2)))
     if zip_match := _ZIP_RE.match(text):
         return _zip_location(zip_match.group(1))
-    if _STREET_RE.match(text) and ("," in text or _TRAILING_ZIP_RE.search(text)):
+    if _STREET_RE.match(text):
         return _address_location(text, locate_address)
+    if zip_match := _TRAILING_ZIP_RE.search(text):
+        # "Tulsa OK 74103": the ZIP says most exactly where.
+        return _zip_location(zip_match.group(1))
     return _city_location(text)
 
 

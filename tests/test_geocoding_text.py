@@ -40,7 +40,7 @@ def test_a_misspelt_city_gets_a_suggestion_not_a_guess():
 def test_a_city_in_several_states_asks_for_the_state():
     with pytest.raises(LocationNotFound) as error:
         resolve_location("Springfield")
-    assert "Springfield, IL" in error.value.suggestions
+    assert "Springfield, Illinois" in error.value.suggestions
 
 
 def test_an_unknown_zip_suggests_nearby_ones():

@@ -140,6 +140,10 @@ class LocationSerializer(serializers.Serializer):
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
     precision = serializers.CharField(help_text="coordinates, address, zip_centroid or city_centroid.")
+    note = serializers.CharField(
+        help_text="Said when the place is less exact than what was asked (a street address found only by its "
+        "city or ZIP); empty otherwise."
+    )
 
 
 class ProviderListSerializer(serializers.Serializer):

@@ -170,6 +170,7 @@ class ProviderListView(LocatorAPIView):
                 "latitude": location.latitude,
                 "longitude": location.longitude,
                 "precision": location.precision.value,
+                "note": location.note,
             },
             "results": ProviderMatchSerializer(providers, many=True, context={"request": request}).data,
         }
