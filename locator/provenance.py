@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.db.models import Count, F, Max
 
 from locator.models import Provider, SourceFile, SourceRecord
-from locator.vocabulary import DatePrecision, Source
+from locator.vocabulary import Coverage, DatePrecision, Source
 
 # Read for every result: each source's name listed once, not looked up through the enum each time.
 _SOURCE_NAMES = {source.value: source.label for source in Source}
@@ -34,6 +34,22 @@ class SourceListing:
     @property
     def data_date_text(self) -> str | None:
         return data_date_text(self.data_date, self.data_date_precision)
+
+
+def records_in_newest_files(records: Iterable[SourceRecord]) -> set[int]:
+    """The records whose file is the newest of its source for their place: no later file of the source
+    covers the whole country or their state."""
+    newest = set()
+    for record in records:
+        data_date = record.source_file.data_date
+        later = SourceFile.objects.filter(source=record.source, data_date__gt=data_date) if data_date else None
+        state = record.payload.get("state", "")
+        if later is None or not any(
+            coverage == Coverage.NATIONAL or state in states
+            for coverage, states in later.values_list("coverage", "states")
+        ):
+            newest.add(record.id)
+    return newest
 
 
 def attach_source_listings(providers: Iterable[Provider]) -> None:

@@ -53,6 +53,13 @@ def page_url(context: template.Context, name: str, *args: object) -> str:
     return f"{url}?{urlencode({'lang': chosen})}" if chosen else url
 
 
+@register.simple_tag(takes_context=True)
+def provider_url(context: template.Context, provider_id: int) -> str:
+    """A provider's page, carrying the search it was found by so that the page can lead back to it."""
+    query = {"lang": context.get("chosen_language", ""), "back": context["request"].GET.urlencode()}
+    return f"{reverse('provider', args=[provider_id])}?{urlencode({name: value for name, value in query.items() if value})}"
+
+
 @register.filter
 def tel_uri(phone: str) -> str:
     """ "918-555-0100 ext. 12" -> "tel:+19185550100,12" (the comma dials the extension after a pause)."""

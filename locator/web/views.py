@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -19,7 +19,7 @@ from locator.health import check_health
 from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.limits import ReportRateThrottle
 from locator.places import LocationNotFound
-from locator.provenance import source_summaries
+from locator.provenance import records_in_newest_files, source_summaries
 from locator.selectors import ResultPage, active_provider, location_to_search, result_page
 from locator.templatetags.locator_web import is_approximate
 from locator.vocabulary import LocationPrecision
@@ -120,8 +120,19 @@ def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
             "provider": provider,
             "report_form": ProblemReportForm(),
             "reported": request.GET.get("reported") == "1",
+            "back_to_results": _search_url(request.GET.get("back", "")),
+            "in_newest_files": records_in_newest_files(provider.records.all()),
         },
     )
+
+
+def _search_url(query: str) -> str:
+    """The search a provider was found by, rebuilt from the search form's own fields only: the
+    parameter is from the address bar, and must lead nowhere but our search page."""
+    asked = QueryDict(query[:2000])
+    kept = [(name, value) for name in SearchForm.base_fields if name != "page" for value in asked.getlist(name)]
+    kept += [("lang", value) for value in asked.getlist("lang")[:1] if value in dict(settings.LANGUAGES)]
+    return f"{reverse('search')}?{urlencode(kept)}" if any(name != "lang" for name, _value in kept) else ""
 
 
 @require_http_methods(["GET", "POST"])
