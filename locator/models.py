@@ -89,6 +89,9 @@ class Provider(models.Model):
     age_groups = models.JSONField(default=list, blank=True)
     special_groups = models.JSONField(default=list, blank=True)
     services = models.JSONField(default=list, blank=True, help_text=_("SAMHSA's service list, as SAMHSA worded it."))
+    # Whether any current source said anything about services: where none did, payment, language or
+    # programs are "not stated", never "no".
+    services_stated = models.BooleanField(default=False)
 
     is_sample = models.BooleanField(_("sample data"), default=False)
     address_key = models.CharField(max_length=300, blank=True, db_index=True)

@@ -9,7 +9,7 @@ Web pages and the API both call `provider_search`; neither knows any of this.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -85,6 +85,26 @@ class SearchFilters:
     languages: frozenset[str] = frozenset()
     state: str = ""
     text: str = ""
+    # Instead of the service filters: the listings whose sources say nothing about services.
+    services_unstated: bool = False
+
+    @property
+    def asks_about_services(self) -> bool:
+        """Whether a filter asks for something most sources do not state (payment, programs...)."""
+        return bool(self.payments or self.telehealth or self.settings or self.groups or self.ages or self.languages)
+
+    def unstated(self) -> SearchFilters:
+        """The same search, for the listings that do not say whether they offer what was asked."""
+        return replace(
+            self,
+            payments=frozenset(),
+            telehealth=False,
+            settings=frozenset(),
+            groups=frozenset(),
+            ages=frozenset(),
+            languages=frozenset(),
+            services_unstated=True,
+        )
 
     def __post_init__(self) -> None:
         checks = (
@@ -160,6 +180,8 @@ def _filter_q(filters: SearchFilters) -> Q:
     ):
         if codes:
             q &= _facet_q(facet, codes)
+    if filters.services_unstated:
+        q &= Q(services_stated=False)
     if filters.state:
         q &= Q(state=filters.state)
     if filters.text:

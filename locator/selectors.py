@@ -40,6 +40,8 @@ class ResultPage:
     result: SearchResult
     number: int
     size: int
+    # With a filter most sources do not state: how many listings within the radius say nothing about it.
+    unstated_within_radius: int | None = None
 
     @property
     def is_past_the_end(self) -> bool:
@@ -66,7 +68,11 @@ def result_page(
     result = provider_search(
         location=location, radius_miles=radius_miles, filters=filters, offset=(number - 1) * size, limit=size
     )
-    return ResultPage(result, number, size)
+    unstated = None
+    if filters.asks_about_services:
+        silent = provider_search(location=location, radius_miles=radius_miles, filters=filters.unstated(), limit=1)
+        unstated = silent.count if silent.within_radius else 0
+    return ResultPage(result, number, size, unstated)
 
 
 def active_provider(provider_id: int) -> Provider:

@@ -111,11 +111,11 @@ def test_every_api_parameter_refuses_every_bad_value_with_the_json_error_shape(c
 # Fields of the search form; the page never has a "format", and unknown filter values are refused.
 FORM_FIELDS = sorted(SearchForm().fields)
 ACCEPTED_BY_PAGE = {
-    *((field, "empty") for field in ("otp", "telehealth", "radius", "page")),
+    *((field, "empty") for field in ("otp", "telehealth", "unstated", "radius", "page")),
     # The language list's "any" sends an empty value; the other lists of codes read it the same way.
     *((field, "empty") for field in ("setting", "group", "age", "language")),
     # Unchecked boxes send nothing; a box that sends something else is still only "checked".
-    *((field, kind) for field in ("otp", "telehealth") for kind in BAD_VALUES),
+    *((field, kind) for field in ("otp", "telehealth", "unstated") for kind in BAD_VALUES),
     ("lng", "negative"),
     ("lng", "zero"),
     ("lat", "negative"),

@@ -59,6 +59,10 @@ class ProviderSerializer(serializers.Serializer):
     otp_certification_date = serializers.DateField(allow_null=True)
     payment = serializers.SerializerMethodField()
     offers_telehealth = serializers.BooleanField()
+    services_stated = serializers.BooleanField(
+        help_text="Whether any current source states this provider's services. False: payment, telehealth, "
+        "language and programs are not stated, which is not the same as not offered."
+    )
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=Language.values),
         help_text="Languages other than English, as codes (es, asl, zh...). Empty: not stated.",
@@ -152,6 +156,11 @@ class ProviderListSerializer(serializers.Serializer):
     previous = serializers.URLField(allow_null=True)
     radius_miles = serializers.FloatField()
     within_radius = serializers.BooleanField()
+    unstated_within_radius = serializers.IntegerField(
+        allow_null=True,
+        help_text="With a payment, telehealth, language, setting, group or age filter: how many listings within "
+        "the radius do not say either way (their sources state no services). Null without such a filter.",
+    )
     location = LocationSerializer()
     results = ProviderMatchSerializer(many=True)
 

@@ -165,6 +165,7 @@ class ProviderListView(LocatorAPIView):
             "previous": previous,
             "radius_miles": result.radius_miles,
             "within_radius": result.within_radius,
+            "unstated_within_radius": page.unstated_within_radius,
             "location": {
                 "label": location.label,
                 "latitude": location.latitude,

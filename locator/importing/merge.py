@@ -247,6 +247,7 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "age_groups": sorted({group for record in current for group in record.payload["age_groups"]}),
         "special_groups": sorted({group for record in current for group in record.payload["special_groups"]}),
         "services": _merged_services(current),
+        "services_stated": bool(_merged_services(current)),
         "is_sample": any(record.is_sample for record in records),
         "address_key": address_key(destination_street(street, address.payload["street2"]), zip_code),
         "phone_key": phone_key(phone, zip_code),

@@ -74,6 +74,8 @@ class SearchForm(forms.Form):
     age = CodesField(label=_("Age"), choices=Age.choices)
     language = CodesField(label=_("Language"), choices=Language.choices)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
+    # Show the listings that do not say whether they offer what the other filters ask for.
+    unstated = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data: QueryDict | None = None):
         if data is not None and not data.get("radius"):
@@ -84,7 +86,7 @@ class SearchForm(forms.Form):
 
     def filters(self) -> SearchFilters:
         data = self.cleaned_data
-        return SearchFilters(
+        filters = SearchFilters(
             medications=frozenset(data["medication"]),
             otp_only=data["otp"],
             payments=frozenset(code for choice in data["payment"] for code in PAYMENTS_BY_CHOICE[Payment(choice)]),
@@ -94,6 +96,7 @@ class SearchForm(forms.Form):
             ages=frozenset(data["age"]),
             languages=frozenset(data["language"]),
         )
+        return filters.unstated() if data["unstated"] and filters.asks_about_services else filters
 
     @property
     def has_more_filters(self) -> bool:

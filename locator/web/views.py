@@ -77,6 +77,8 @@ def _search_into(context: dict[str, Any], form: SearchForm) -> int:
         size=RESULTS_PER_PAGE,
     )
     context.update(_results_context(page))
+    context["unstated_within_radius"] = page.unstated_within_radius
+    context["showing_unstated"] = form.filters().services_unstated
     return 404 if page.is_past_the_end else 200
 
 
