@@ -184,7 +184,20 @@ def test_no_third_party_request_until_the_map_is_asked_for(page: Page, live_url)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-@pytest.mark.parametrize("path", ["/", "/?near=74103", "/?near=Tusla%2C+OK", "PROVIDER", "/about/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?near=74103",
+        "/?near=Tusla%2C+OK",
+        "/?near=99950&radius=5&medication=methadone",
+        "/?near=74103&payment=medicaid",
+        "/?near=74103&payment=medicaid&unstated=1",
+        "/?near=123+Main+St+Springfield+IL",
+        "PROVIDER",
+        "/about/",
+    ],
+)
 def test_axe_finds_no_violations(page: Page, path: str, language: str):
     if path == "PROVIDER":
         page.goto("/?near=74103&medication=methadone")
