@@ -50,6 +50,7 @@ def test_search_by_zip_returns_the_resolved_location_and_nearest_first(client, t
         "latitude": 36.1539,
         "longitude": -95.9954,
         "precision": "zip_centroid",
+        "note": "",
     }
     assert [result["name"] for result in body["results"]] == [
         "Near Clinic",
