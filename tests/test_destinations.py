@@ -236,7 +236,10 @@ def test_a_year_on_the_command_line_is_a_year_and_a_date_in_a_name_is_kept(empty
     output = io.StringIO()
     call_command("import_samhsa", str(undated), str(dated), "--data-date", "2021", stdout=output)
     assert SourceFile.objects.get(file_name="facilities.csv").data_date_precision == "year"
-    assert "the date in the name, not --data-date, for: otp_directory_20200704.csv (2020-07-04)" in output.getvalue()
+    assert (
+        "the date in the name, not --data-date, for 1 file(s): otp_directory_20200704.csv (2020-07-04)"
+        in output.getvalue()
+    )
 
 
 def test_make_run_dates_the_shared_facility_list(shared_data_dir):

@@ -176,7 +176,12 @@ def load_files(
         try:
             item = load_file(path, format_name=format_name, data_date=data_date)
             if data_date and item.data_date != data_date.value:
-                report.dates_from_names.append(f"{path.name} ({item.data_date.isoformat()})")
+                named = (
+                    str(item.data_date.year)
+                    if item.data_date_precision == DatePrecision.YEAR
+                    else item.data_date.isoformat()
+                )
+                report.dates_from_names.append(f"{path.name} ({named})")
         except FileFormatError as error:
             raise ImportFailed(f"{path}: {error}") from None
         report.for_source(item.source).seconds += time.monotonic() - started

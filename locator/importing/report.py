@@ -77,7 +77,9 @@ def report_lines(report: ImportReport) -> Iterator[str]:
     for path in report.not_samhsa_files:
         yield f"skipped {path}: not a SAMHSA format"
     if report.dates_from_names:
-        yield f"the date in the name, not --data-date, for: {', '.join(report.dates_from_names)}"
+        named = report.dates_from_names
+        more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+        yield f"the date in the name, not --data-date, for {len(named)} file(s): {', '.join(named[:3])}{more}"
     for source_report in report.sources.values():
         yield (
             f"{source_report.source.label}: {source_report.files} file(s), read {source_report.read}, "
