@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from locator.vocabulary import Age, Group, Language, Medication, Payment, Setting
+from locator.vocabulary import FACETS, Medication, Payment, Setting
 
 BUP, METH, NALT = Medication.BUPRENORPHINE.value, Medication.METHADONE.value, Medication.NALTREXONE.value
 OTP, TELE, MOUD, NO_MOUD = "otp", "telehealth", "moud", "no_moud"
 _OFFERS = frozenset({BUP, METH, NALT, OTP, MOUD})
-_FACETS = {Payment: "payment", Setting: "setting", Group: "group", Age: "age", Language: "language"}
+_FACETS = {vocabulary: facet for facet, vocabulary in FACETS.items()} | {Payment: "payment"}
 
 
 def fact(code: models.TextChoices) -> str:

@@ -199,6 +199,7 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
 
     is_otp, offers_methadone = _otp_and_methadone(current, otp_directory, otp_directory_date)
     payment = {code for record in current for code in record.payload["payment"]}
+    services = _merged_services(current)
     languages = _union(current, "languages")
     facets = {
         "setting": _union(current, "settings"),
@@ -246,8 +247,8 @@ def merge_provider(records: list[RecordState], *, otp_directory_date: date | Non
         "search_codes": search_codes({**facets, "language": languages}),
         "age_groups": sorted({group for record in current for group in record.payload["age_groups"]}),
         "special_groups": sorted({group for record in current for group in record.payload["special_groups"]}),
-        "services": _merged_services(current),
-        "services_stated": bool(_merged_services(current)),
+        "services": services,
+        "services_stated": bool(services),
         "is_sample": any(record.is_sample for record in records),
         "address_key": address_key(destination_street(street, address.payload["street2"]), zip_code),
         "phone_key": phone_key(phone, zip_code),
