@@ -209,46 +209,61 @@ def _filter_sql(filters: SearchFilters, vendor: str) -> tuple[str, tuple[Any, ..
     return sql, tuple(params)
 
 
-def _ranked_ids(
-    location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int
-) -> list[tuple[int, float, int]]:
-    """(id, dot, total matches) of one page of matches within the radius, nearest first.
+def _column(name: str) -> str:
+    table = connection.ops.quote_name(Provider._meta.db_table)
+    return f"{table}.{connection.ops.quote_name(Provider._meta.get_field(name).column)}"
+
+
+def _dot_sql(location: Location) -> tuple[str, list[float]]:
+    """The dot product of each row's unit vector with the location's: larger is nearer."""
+    sql = f"((({_column('unit_x')} * %s) + ({_column('unit_y')} * %s)) + ({_column('unit_z')} * %s))"
+    return sql, list(unit_vector(location.latitude, location.longitude))
+
+
+def _within_circle_sql(location: Location, radius_miles: float, filters: SearchFilters) -> tuple[str, list[Any]]:
+    """FROM and WHERE of the matches within the radius.
 
     Grid cells of the bounding box narrow the rows through the index, then the dot product keeps the
     exact circle. Written as SQL because building and compiling this query through the ORM cost ten
     times what the database spends answering it; the filters still come from `_filter_q`.
     """
-    table = connection.ops.quote_name(Provider._meta.db_table)
-
-    def column(name: str) -> str:
-        return f"{table}.{connection.ops.quote_name(Provider._meta.get_field(name).column)}"
-
     cell_ranges = grid_cell_ranges(bounding_box(location.latitude, location.longitude, radius_miles))
-    cells_sql = " OR ".join(f"({column('grid_cell')} >= %s AND {column('grid_cell')} <= %s)" for _ in cell_ranges)
+    cells_sql = " OR ".join(f"({_column('grid_cell')} >= %s AND {_column('grid_cell')} <= %s)" for _ in cell_ranges)
     cells_params = [bound for cell_range in cell_ranges for bound in cell_range]
     filter_sql, filter_params = _filter_sql(filters, connection.vendor)
-    dot_sql = f"((({column('unit_x')} * %s) + ({column('unit_y')} * %s)) + ({column('unit_z')} * %s))"
-    dot_params = list(unit_vector(location.latitude, location.longitude))
-    # At exactly the same distance, a listing at its own address before one at a ZIP or city centre.
-    approximate_sql = f"CASE WHEN {column('location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
+    dot_sql, dot_params = _dot_sql(location)
     sql = (
-        f"SELECT {column('id')}, {dot_sql}, COUNT(*) OVER () FROM {table}"
+        f" FROM {connection.ops.quote_name(Provider._meta.db_table)}"
         f" WHERE ({cells_sql}) AND {filter_sql} AND {dot_sql} >= %s"
-        f" ORDER BY 2 DESC, {approximate_sql} ASC, {column('name')} ASC, 1 ASC LIMIT %s OFFSET %s"
     )
-    params = [
-        *dot_params,
-        *cells_params,
-        *filter_params,
-        *dot_params,
-        min_dot_for_radius(radius_miles),
-        *sorted(APPROXIMATE_PRECISIONS),
-        limit,
-        offset,
-    ]
+    return sql, [*cells_params, *filter_params, *dot_params, min_dot_for_radius(radius_miles)]
+
+
+def _ranked_ids(
+    location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int
+) -> list[tuple[int, float, int]]:
+    """(id, dot, total matches) of one page of matches within the radius, nearest first."""
+    within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
+    dot_sql, dot_params = _dot_sql(location)
+    # At exactly the same distance, a listing at its own address before one at a ZIP or city center.
+    approximate_sql = f"CASE WHEN {_column('location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
+    sql = (
+        f"SELECT {_column('id')}, {dot_sql}, COUNT(*) OVER (){within_sql}"
+        f" ORDER BY 2 DESC, {approximate_sql} ASC, {_column('name')} ASC, 1 ASC LIMIT %s OFFSET %s"
+    )
+    params = [*dot_params, *within_params, *sorted(APPROXIMATE_PRECISIONS), limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(provider_id, dot, total) for provider_id, dot, total in cursor.fetchall()]
+
+
+def count_by_kind(*, location: Location, radius_miles: float, filters: SearchFilters) -> dict[str, int]:
+    """How many matches within the radius are of each kind of provider, every kind named."""
+    within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_column('kind')}, COUNT(*){within_sql} GROUP BY 1", within_params)
+        counts = dict(cursor.fetchall())
+    return {kind: counts.get(kind, 0) for kind in Kind.values}
 
 
 def _matches(ranked: list[tuple[int, float, int]], within: bool) -> list[ProviderMatch]:

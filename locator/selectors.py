@@ -5,7 +5,7 @@ the answer its own way; neither does any of this itself."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.shortcuts import get_object_or_404
 
@@ -13,7 +13,8 @@ from locator.geocoding import search_address_locator
 from locator.models import Provider
 from locator.places import Location, search_location
 from locator.provenance import attach_source_listings
-from locator.search import SearchFilters, SearchResult, provider_search
+from locator.search import SearchFilters, SearchResult, count_by_kind, provider_search
+from locator.vocabulary import Kind, Medication
 
 # The largest page number either skin accepts: deeper than anyone reads, small enough to refuse early.
 MAX_PAGE = 10_000
@@ -42,6 +43,8 @@ class ResultPage:
     size: int
     # With a filter most sources do not state: how many listings within the radius say nothing about it.
     unstated_within_radius: int | None = None
+    # Of the matches within the radius, how many are of each kind (the API's one list says so).
+    count_by_kind: dict[str, int] | None = None
 
     @property
     def is_past_the_end(self) -> bool:
@@ -65,14 +68,84 @@ class ResultPage:
 def result_page(
     *, location: Location, radius_miles: float, filters: SearchFilters, number: int, size: int
 ) -> ResultPage:
+    """One list of every kind asked for, nearest first, with its counts: the API's answer."""
     result = provider_search(
         location=location, radius_miles=radius_miles, filters=filters, offset=(number - 1) * size, limit=size
     )
-    unstated = None
-    if filters.asks_about_services:
-        silent = provider_search(location=location, radius_miles=radius_miles, filters=filters.unstated(), limit=1)
-        unstated = silent.count if silent.within_radius else 0
-    return ResultPage(result, number, size, unstated)
+    if result.within_radius:
+        kinds = count_by_kind(location=location, radius_miles=radius_miles, filters=filters)
+    else:
+        kinds = dict.fromkeys(Kind.values, 0)
+    return ResultPage(result, number, size, _unstated_within_radius(location, radius_miles, filters), kinds)
+
+
+def _unstated_within_radius(location: Location, radius_miles: float, filters: SearchFilters) -> int | None:
+    if not filters.asks_about_services:
+        return None
+    silent = provider_search(location=location, radius_miles=radius_miles, filters=filters.unstated(), limit=1)
+    return silent.count if silent.within_radius else 0
+
+
+PROGRAM_KINDS = frozenset({Kind.FACILITY.value, Kind.OTP.value})
+
+
+@dataclass(frozen=True)
+class ResultLists:
+    """Treatment programs, then individual prescribers, each nearest first with its own count and
+    pages. Two lists because a program (a clinic, an OTP) and a prescriber listed in 2020 are
+    different answers: a person should not have to page through one to find the other."""
+
+    programs: ResultPage
+    # None when no prescriber can offer what was asked (methadone, OTPs only).
+    prescribers: ResultPage | None
+    unstated_within_radius: int | None
+
+    @property
+    def pages(self) -> list[ResultPage]:
+        return [page for page in (self.programs, self.prescribers) if page is not None]
+
+    @property
+    def count_within_radius(self) -> int:
+        return sum(page.result.count for page in self.pages if page.result.within_radius)
+
+    @property
+    def is_past_the_end(self) -> bool:
+        return any(page.is_past_the_end for page in self.pages)
+
+
+def prescribers_can_offer(filters: SearchFilters) -> bool:
+    """Whether an individual prescriber can match: methadone for opioid use disorder is dispensed
+    only by certified opioid treatment programs (42 CFR 8), never from a prescription."""
+    return not filters.otp_only and filters.medications != {Medication.METHADONE.value}
+
+
+def result_lists(
+    *,
+    location: Location,
+    radius_miles: float,
+    filters: SearchFilters,
+    programs_page: int,
+    prescribers_page: int,
+    size: int,
+) -> ResultLists:
+    """The web page's answer: programs and prescribers as two lists, each paged on its own; the
+    lists decide the kind, so `filters.kinds` is not read."""
+
+    def one_list(kinds: frozenset[str], number: int) -> ResultPage:
+        result = provider_search(
+            location=location,
+            radius_miles=radius_miles,
+            filters=replace(filters, kinds=kinds),
+            offset=(number - 1) * size,
+            limit=size,
+        )
+        return ResultPage(result, number, size)
+
+    programs = one_list(PROGRAM_KINDS, programs_page)
+    prescribers = None
+    if prescribers_can_offer(filters):
+        prescribers = one_list(frozenset({Kind.PRACTITIONER.value}), prescribers_page)
+    return ResultLists(programs, prescribers, _unstated_within_radius(location, radius_miles, filters))
 
 
 def active_provider(provider_id: int) -> Provider:

@@ -43,7 +43,8 @@ class GeoJSONRenderer(JSONRenderer):
         collection = {
             "type": "FeatureCollection",
             "features": features,
-            **{key: data[key] for key in ("count", "next", "previous", "radius_miles", "within_radius", "location")},
+            # Everything the JSON list says besides its results, as the schema promises.
+            **{key: value for key, value in data.items() if key != "results"},
         }
         return super().render(collection, accepted_media_type, renderer_context)
 

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from locator.models import Provider, SourceRecord
 from locator.provenance import data_date_text
-from locator.vocabulary import APPROXIMATE_PRECISIONS, Age, Group, Language, Payment, Setting
+from locator.vocabulary import APPROXIMATE_PRECISIONS, Age, Group, Kind, Language, Payment, Setting
 
 # Read for every result: the vocabulary's pairs listed once, not looked up through the enum each time.
 _PAYMENT_FIELDS = tuple((payment.value, payment.field_name) for payment in Payment)
@@ -150,8 +150,19 @@ class LocationSerializer(serializers.Serializer):
     )
 
 
+# One count per kind of provider, named as the `kind` filter names them.
+CountByKindSerializer = type(
+    "CountByKindSerializer", (serializers.Serializer,), {kind: serializers.IntegerField() for kind in Kind.values}
+)
+
+
 class ProviderListSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    count_by_kind = CountByKindSerializer(
+        help_text="Of the matches within the radius, how many are treatment facilities, opioid treatment programs "
+        "and individual practitioners (add up to `count`). All zero when within_radius is false. To list one "
+        "kind, use the `kind` filter."
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     radius_miles = serializers.FloatField()

@@ -73,7 +73,9 @@ class SearchForm(forms.Form):
     group = CodesField(label=_("Programs for"), choices=Group.choices)
     age = CodesField(label=_("Age"), choices=Age.choices)
     language = CodesField(label=_("Language"), choices=Language.choices)
+    # The page of each list: treatment programs, and individual prescribers.
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
+    prescribers_page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
     # Show the listings that do not say whether they offer what the other filters ask for.
     unstated = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -125,9 +127,8 @@ class SearchForm(forms.Form):
         others = [(code, label, code in chosen) for code, label in Language.choices if code not in COMMON_LANGUAGES]
         return boxes, others
 
-    @property
-    def page_number(self) -> int:
-        return self.cleaned_data.get("page") or 1
+    def page_number(self, parameter: str) -> int:
+        return self.cleaned_data.get(parameter) or 1
 
 
 class ProblemReportForm(forms.ModelForm):

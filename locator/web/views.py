@@ -20,7 +20,7 @@ from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.limits import ReportRateThrottle
 from locator.places import LocationNotFound
 from locator.provenance import records_in_newest_files, source_summaries
-from locator.selectors import ResultPage, active_provider, location_to_search, result_page
+from locator.selectors import ResultLists, ResultPage, active_provider, location_to_search, result_lists
 from locator.templatetags.locator_web import is_approximate
 from locator.vocabulary import LocationPrecision
 from locator.web.forms import ProblemReportForm, SearchForm
@@ -51,13 +51,17 @@ def _search_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     status = 200
     if asks_for_search:
-        status = _search_into(context, form)
+        status = _search_into(context, form, request.GET)
     response = render(request, "locator/search.html", context, status=status)
-    response.allows_map_tiles = bool(context.get("result") and context["result"].matches)
+    response.allows_map_tiles = bool(context.get("map_data") and context["map_data"]["markers"])
     return response
 
 
-def _search_into(context: dict[str, Any], form: SearchForm) -> int:
+# Each list's page number, in the page's URL.
+PAGE_PARAMETERS = {"programs": "page", "prescribers": "prescribers_page"}
+
+
+def _search_into(context: dict[str, Any], form: SearchForm, query: QueryDict) -> int:
     """Runs the search the form asks for, puts what the page shows into `context`; the page's status."""
     if not form.is_valid():
         return 400
@@ -69,46 +73,83 @@ def _search_into(context: dict[str, Any], form: SearchForm) -> int:
     except LocationNotFound as error:
         context["location_error"] = error
         return 400
-    page = result_page(
+    answer = result_lists(
         location=location,
         radius_miles=data["radius"],
         filters=form.filters(),
-        number=form.page_number,
+        programs_page=form.page_number("page"),
+        prescribers_page=form.page_number("prescribers_page"),
         size=RESULTS_PER_PAGE,
     )
-    context.update(_results_context(page))
-    context["unstated_within_radius"] = page.unstated_within_radius
+    context.update(_results_context(answer, query))
     context["showing_unstated"] = form.filters().services_unstated
-    return 404 if page.is_past_the_end else 200
+    return 404 if answer.is_past_the_end else 200
 
 
-def _results_context(page: ResultPage) -> dict[str, Any]:
-    result, location = page.result, page.result.location
+def _results_context(answer: ResultLists, query: QueryDict) -> dict[str, Any]:
+    location = answer.programs.result.location
+    lists = [
+        _list_context(name, page, query)
+        for name, page in (("programs", answer.programs), ("prescribers", answer.prescribers))
+        if page is not None
+    ]
     return {
-        "result": result,
+        "answer": answer,
+        "location": location,
+        "radius_miles": answer.programs.result.radius_miles,
         "place": _("your location") if location.precision == LocationPrecision.COORDINATES else location.label,
-        "page": page.number,
-        "pages": page.page_count,
-        "first_number": page.first_number,
+        "lists": lists,
         "map_data": {
             "leaflet_js": static("locator/vendor/leaflet/leaflet.js"),
             "leaflet_css": static("locator/vendor/leaflet/leaflet.css"),
             "tiles": settings.LOCATOR_MAP_TILE_URL,
             "attribution": settings.LOCATOR_MAP_ATTRIBUTION,
             "center": [location.latitude, location.longitude],
-            "labels": {"show": _("Show map"), "hide": _("Hide map"), "here": _("Where you searched")},
+            "labels": {
+                "show": _("Show map"),
+                "hide": _("Hide map"),
+                "here": _("Where you searched"),
+                "programs": _("Treatment program"),
+                "prescribers": _("Prescriber"),
+            },
             "markers": [
                 {
+                    "list": one["name"],
                     "number": number,
                     "name": match.provider.name,
                     "lat": match.provider.latitude,
                     "lng": match.provider.longitude,
                     "approximate": is_approximate(match.provider),
                 }
-                for number, match in enumerate(result.matches, start=page.first_number)
+                for one in lists
+                for number, match in enumerate(one["result"].matches, start=one["first_number"])
                 if match.provider.latitude is not None
             ],
         },
+    }
+
+
+def _list_context(name: str, page: ResultPage, query: QueryDict) -> dict[str, Any]:
+    """One list as the template shows it, with links to its other pages that keep the other list's."""
+    parameter = PAGE_PARAMETERS[name]
+
+    def url_of_page(number: int) -> str:
+        asked = query.copy()
+        asked.pop(parameter, None)
+        if number > 1:
+            asked[parameter] = str(number)
+        return f"?{asked.urlencode()}"
+
+    return {
+        "name": name,
+        "result": page.result,
+        "page": page.number,
+        "pages": page.page_count,
+        "first_number": page.first_number,
+        "is_past_the_end": page.is_past_the_end,
+        "previous_url": url_of_page(page.number - 1) if page.number > 1 else "",
+        "next_url": url_of_page(page.number + 1) if page.has_next else "",
+        "first_page_url": url_of_page(1),
     }
 
 
@@ -132,7 +173,12 @@ def _search_url(query: str) -> str:
     """The search a provider was found by, rebuilt from the search form's own fields only: the
     parameter is from the address bar, and must lead nowhere but our search page."""
     asked = QueryDict(query[:2000])
-    kept = [(name, value) for name in SearchForm.base_fields if name != "page" for value in asked.getlist(name)]
+    kept = [
+        (name, value)
+        for name in SearchForm.base_fields
+        if name not in PAGE_PARAMETERS.values()
+        for value in asked.getlist(name)
+    ]
     kept += [("lang", value) for value in asked.getlist("lang")[:1] if value in dict(settings.LANGUAGES)]
     return f"{reverse('search')}?{urlencode(kept)}" if any(name != "lang" for name, _value in kept) else ""
 

@@ -34,19 +34,23 @@ def search(page: Page, place: str) -> None:
     page.wait_for_load_state()
 
 
-def result_items(page: Page):
-    return page.locator("ol.result-list > li")
+def result_items(page: Page, list_name: str = "programs"):
+    """The results of one list: "programs" or "prescribers"."""
+    return page.locator(f".result-group.{list_name} ol.result-list > li")
 
 
 def test_search_by_zip_lists_the_nearest_providers(page: Page):
     search(page, "74103")
     expect(page.locator("#results-heading")).to_contain_text("providers within 25 miles of Tulsa, OK 74103")
-    expect(result_items(page)).to_have_count(10)
-    distances = [
-        float(re.match(r"[\d.]+", text).group()) if text[0].isdigit() else 0.0
-        for text in result_items(page).locator(".distance strong").all_inner_texts()
-    ]
-    assert distances == sorted(distances)
+    expect(result_items(page, "programs")).to_have_count(4)
+    expect(result_items(page, "prescribers")).to_have_count(10)
+    for list_name in ("programs", "prescribers"):
+        # "1.2 miles", "about 3 miles (center of ZIP 74106)", or "in ZIP 74103" where the search was.
+        distances = [
+            float(found.group(1)) if (found := re.match(r"(?:about )?([\d.]+)", text)) else 0.0
+            for text in result_items(page, list_name).locator(".distance strong").all_inner_texts()
+        ]
+        assert distances == sorted(distances), list_name
     assert "near=74103" in page.url
 
 
@@ -63,7 +67,7 @@ def test_use_my_location(browser, live_url):
     page.get_by_role("button", name="Use my location").click()
     page.wait_for_url(re.compile(r"lat=36\.154&lng=-95\.993"))
     expect(page.locator("#results-heading")).to_contain_text("of your location")
-    expect(result_items(page)).to_have_count(10)
+    expect(result_items(page, "prescribers")).to_have_count(10)
     context.close()
 
 
@@ -79,7 +83,7 @@ def test_filter_by_methadone(page: Page):
 
 def test_open_a_provider_report_a_problem_and_find_it_in_the_admin(page: Page):
     search(page, "74103")
-    first = result_items(page).first.locator("h3 a")
+    first = result_items(page).first.locator("h4 a")
     name = first.inner_text()
     first.click()
     expect(page.locator("h1")).to_have_text(name)
@@ -104,7 +108,7 @@ def test_switch_to_spanish_and_back_keeps_the_search(page: Page):
     expect(page.locator("#results-heading")).to_contain_text("proveedores a menos de 25 millas de Tulsa, OK")
     expect(page.get_by_label("Código postal, ciudad o dirección")).to_have_value("Tulsa, OK")
     expect(page.get_by_role("link", name="Llame al 911")).to_be_visible()
-    result_items(page).first.locator("h3 a").click()
+    result_items(page).first.locator("h4 a").click()
     expect(page.get_by_text("Llame antes de ir.", exact=True)).to_be_visible()
     page.go_back()
     page.get_by_role("link", name="English").click()
@@ -148,11 +152,12 @@ def test_the_page_works_without_javascript(browser, live_url):
     context = browser.new_context(base_url=live_url, java_script_enabled=False)
     page = context.new_page()
     search(page, "74103")
-    expect(result_items(page)).to_have_count(10)
+    expect(result_items(page, "prescribers")).to_have_count(10)
     expect(page.get_by_role("button", name="Use my location")).to_be_hidden()
     expect(page.get_by_role("button", name="Show map")).to_be_hidden()
-    page.get_by_role("link", name="Next").click()
-    expect(page.locator("ol.result-list")).to_have_attribute("start", "11")
+    page.get_by_role("navigation", name="Pages of prescribers").get_by_role("link", name="Next").click()
+    expect(page.locator(".prescribers ol.result-list")).to_have_attribute("start", "11")
+    expect(result_items(page, "programs")).to_have_count(4)
     context.close()
 
 
@@ -169,7 +174,7 @@ def test_no_third_party_request_until_the_map_is_asked_for(page: Page, live_url)
     page.route("https://tile.openstreetmap.org/**", fake_tile)
     search(page, "74103")
     assert not page.context.cookies()
-    first_provider = result_items(page).first.locator("h3 a").get_attribute("href")
+    first_provider = result_items(page).first.locator("h4 a").get_attribute("href")
     page.goto(first_provider)
     page.goto("/about/")
     page.go_back()
@@ -178,7 +183,12 @@ def test_no_third_party_request_until_the_map_is_asked_for(page: Page, live_url)
     # Only the provider page's report form sets a cookie: its CSRF token, for this browser session.
     assert [(cookie["name"], cookie["expires"]) for cookie in page.context.cookies()] == [("csrftoken", -1)]
     page.get_by_role("button", name="Show map").click()
-    expect(page.locator(".leaflet-marker-icon:not(.here)")).to_have_count(10)
+    # Both lists on the map: Tulsa's 4 programs and the first 10 prescribers, told apart.
+    expect(page.locator(".leaflet-marker-icon.programs")).to_have_count(4)
+    expect(page.locator(".leaflet-marker-icon.prescribers")).to_have_count(10)
+    expect(page.locator(".leaflet-marker-icon.prescribers").first).to_have_attribute(
+        "title", re.compile(r"^Prescriber 1\. ")
+    )
     expect(page.get_by_role("button", name="Hide map")).to_have_attribute("aria-expanded", "true")
     assert tiles and all(urlsplit(url).netloc == "tile.openstreetmap.org" for url in tiles)
 
@@ -198,13 +208,20 @@ def test_no_third_party_request_until_the_map_is_asked_for(page: Page, live_url)
         "/about/",
     ],
 )
-def test_axe_finds_no_violations(page: Page, path: str, language: str):
+@pytest.mark.parametrize(("width", "height"), [(360, 800), (1280, 900)])
+def test_axe_finds_no_violations(browser, live_url, path: str, language: str, width: int, height: int):
+    context = browser.new_context(base_url=live_url, viewport={"width": width, "height": height})
+    page = context.new_page()
+    name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
     if path == "PROVIDER":
         page.goto("/?near=74103&medication=methadone")
-        path = result_items(page).first.locator("h3 a").get_attribute("href")
+        path = result_items(page).first.locator("h4 a").get_attribute("href")
     page.goto(f"{path}{'&' if '?' in path else '?'}lang={language}")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page-{name}-{language}-{width}px.png"), full_page=True)
+    context.close()
 
 
 def test_screenshots_of_a_results_page(browser, live_url):
@@ -225,6 +242,7 @@ def test_screenshots_of_a_results_page(browser, live_url):
     ("path", "answer"),
     [
         ("/?near=74103&medication=methadone", "results"),
+        ("/?near=74103", "programs and prescribers"),
         ("/?near=99950&radius=5&medication=methadone", "nothing within"),
         ("/?near=Tusla", "not found"),
     ],
@@ -238,11 +256,15 @@ def test_after_a_search_the_answer_is_on_the_first_screen(browser, live_url, wid
         expect(page).to_have_title(re.compile("We could not find"))
         expect(first).to_be_focused()
     else:
-        first = result_items(page).first.locator("h3 a")
+        first = result_items(page).first.locator("h4 a")
         expect(page.locator("#results-heading")).to_be_focused()
         expect(page).to_have_title(re.compile("providers? near|No providers within"))
     box = first.bounding_box()
     assert box is not None and box["y"] + box["height"] <= height, f"{answer} at {width}: {box}"
+    if answer == "programs and prescribers" and width >= 960:
+        # Side by side where there is room: the nearest prescriber too, without scrolling.
+        prescriber = result_items(page, "prescribers").first.locator("h4 a").bounding_box()
+        assert prescriber is not None and prescriber["y"] + prescriber["height"] <= height, prescriber
     expect(page.locator("details.change-search")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"first-screen-{answer.replace(' ', '-')}-{width}px.png"))
@@ -263,7 +285,7 @@ def test_a_printed_results_page_keeps_names_addresses_phones_and_distances(brows
     page.goto("/?near=74103")
     page.emulate_media(media="print")
     first = result_items(page).first
-    expect(first.locator("h3")).to_be_visible()
+    expect(first.locator("h4")).to_be_visible()
     expect(first.locator("address")).to_be_visible()
     expect(first.locator(".distance")).to_be_visible()
     expect(first.locator("a.call").first).to_be_visible()

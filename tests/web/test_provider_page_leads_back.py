@@ -18,7 +18,7 @@ def samples(empty_directory):
 
 def test_a_result_leads_to_its_page_and_the_page_leads_back_to_the_results(client, samples):
     results = client.get("/", {"near": "22902", "medication": "buprenorphine", "radius": "50"}).content.decode()
-    link = unescape(re.search(r'<h3><a href="([^"]+)"', results).group(1))
+    link = unescape(re.search(r'<h4><a href="([^"]+)"', results).group(1))
     assert "back=near%3D22902%26medication%3Dbuprenorphine%26radius%3D50" in link
     page = client.get(link).content.decode()
     back = unescape(re.search(r'<p class="back"><a href="([^"]+)">Back to the results</a>', page).group(1))

@@ -18,9 +18,16 @@ pytestmark = pytest.mark.django_db
 HELPLINE = 'href="tel:+18006624357"'
 
 
-def result_ids(html: str) -> list[int]:
-    section = html.split('class="result-list"', 1)[1].split("</ol>", 1)[0]
-    return [int(found) for found in re.findall(r'<h3><a href="/providers/(\d+)/', section)]
+def result_ids(html: str, list_name: str = "programs") -> list[int]:
+    """The providers one list shows: "programs" or "prescribers"."""
+    if f'class="result-group {list_name}"' not in html:
+        return []
+    section = html.split(f'class="result-group {list_name}"', 1)[1].split("</section>", 1)[0]
+    return [int(found) for found in re.findall(r'<h4><a href="/providers/(\d+)/', section)]
+
+
+def all_result_ids(html: str) -> list[int]:
+    return result_ids(html, "programs") + result_ids(html, "prescribers")
 
 
 def test_home_page_is_the_form_with_the_crisis_lines_and_sets_no_cookie(client):
@@ -41,15 +48,17 @@ def test_search_by_zip_lists_real_providers_nearest_first(client, shared_directo
     html = response.content.decode()
     assert response.status_code == 200
     assert "providers within 25 miles of Tulsa, OK 74103" in html
-    ids = result_ids(html)
-    assert len(ids) == 10
     tulsa = resolve_location("74103")
-    providers = Provider.objects.in_bulk(ids)
-    distances = [
-        distance_miles(tulsa.latitude, tulsa.longitude, providers[i].latitude, providers[i].longitude) for i in ids
-    ]
-    assert distances == sorted(distances)
-    assert distances[-1] <= 25
+    for list_name in ("programs", "prescribers"):
+        ids = result_ids(html, list_name)
+        # Tulsa has four programs within 25 miles, and prescribers for many pages.
+        assert len(ids) == (4 if list_name == "programs" else 10)
+        providers = Provider.objects.in_bulk(ids)
+        distances = [
+            distance_miles(tulsa.latitude, tulsa.longitude, providers[i].latitude, providers[i].longitude) for i in ids
+        ]
+        assert distances == sorted(distances)
+        assert distances[-1] <= 25
     assert 'href="tel:+1918' in html
     assert "https://www.google.com/maps/dir/?api=1&amp;destination=" in html
     assert "Source:" in html and "SAMHSA" in html
@@ -80,7 +89,7 @@ def test_methadone_filter_returns_only_methadone_providers(client, shared_direct
 def test_search_from_coordinates_says_your_location(client, shared_directory):
     html = client.get("/", {"lat": "36.154", "lng": "-95.993", "radius": "5"}).content.decode()
     assert "within 5 miles of your location" in html
-    assert result_ids(html)
+    assert all_result_ids(html)
 
 
 def test_typed_place_wins_over_an_earlier_my_location_search(client, shared_directory):
@@ -94,7 +103,7 @@ def test_nothing_within_the_radius_says_so_and_shows_the_nearest(client, shared_
     html = response.content.decode()
     assert response.status_code == 200
     assert "No providers within 5 miles of your location" in html
-    assert "These are the nearest ones we know of" in html
+    assert "The nearest ones we know of, farther away" in html
     assert len(result_ids(html)) == 10
     assert "farther than the distance you chose" in html
 
@@ -156,9 +165,9 @@ def test_a_page_past_the_end_says_so(client, shared_directory):
 
 
 def test_pagination_links_keep_the_search(client, shared_directory):
-    html = client.get("/", {"near": "74103", "medication": "buprenorphine"}).content.decode()
-    assert 'href="?near=74103&amp;medication=buprenorphine&amp;page=2" rel="next"' in html
-    page_two = client.get("/", {"near": "74103", "medication": "buprenorphine", "page": "2"}).content.decode()
+    html = client.get("/", {"near": "21201", "medication": "buprenorphine"}).content.decode()
+    assert 'href="?near=21201&amp;medication=buprenorphine&amp;page=2" rel="next"' in html
+    page_two = client.get("/", {"near": "21201", "medication": "buprenorphine", "page": "2"}).content.decode()
     assert '<ol class="result-list" start="11">' in page_two
     assert not set(result_ids(html)) & set(result_ids(page_two))
 
@@ -166,8 +175,12 @@ def test_pagination_links_keep_the_search(client, shared_directory):
 def test_map_data_matches_the_list_and_loads_nothing_by_itself(client, shared_directory):
     html = client.get("/", {"near": "74103"}).content.decode()
     data = json.loads(re.search(r'<script id="map-data" type="application/json">(.*?)</script>', html).group(1))
-    assert [marker["number"] for marker in data["markers"]] == list(range(1, 11))
-    names = [unescape(name) for name in re.findall(r'<h3><a href="/providers/\d+/[^"]*">([^<]*)</a>', html)]
+    assert [(marker["list"], marker["number"]) for marker in data["markers"]] == [
+        (list_name, number)
+        for list_name in ("programs", "prescribers")
+        for number in range(1, len(result_ids(html, list_name)) + 1)
+    ]
+    names = [unescape(name) for name in re.findall(r'<h4><a href="/providers/\d+/[^"]*">([^<]*)</a>', html)]
     assert [marker["name"] for marker in data["markers"]] == names
     # Everything the page loads by itself comes from this site; the tile server is only in the map's data.
     assert all(url.startswith("/static/") for url in re.findall(r'src="([^"]*)"', html))
@@ -179,7 +192,7 @@ def test_sample_data_is_marked_on_every_result_and_on_the_page(client, empty_dir
     import_files([FIXTURES_DIR], is_sample=True)
     html = client.get("/", {"near": "Tulsa, OK", "radius": "100"}).content.decode()
     assert "This site is showing fictitious sample listings" in html
-    assert html.count("Sample data: not a real provider") == len(result_ids(html)) > 0
+    assert html.count("Sample data: not a real provider") == len(all_result_ids(html)) > 0
 
 
 def test_real_data_carries_no_sample_banner(client, shared_directory):

@@ -86,9 +86,10 @@
     L.marker(data.center, { icon: numberedIcon("&#9679;", "here"), title: data.labels.here, alt: data.labels.here })
       .addTo(map);
     data.markers.forEach(function (marker) {
-      var title = marker.number + ". " + marker.name;
+      var title = data.labels[marker.list] + " " + marker.number + ". " + marker.name;
+      var className = marker.list + (marker.approximate ? " approximate" : "");
       L.marker([marker.lat, marker.lng], {
-        icon: numberedIcon(String(marker.number), marker.approximate ? "approximate" : ""),
+        icon: numberedIcon(String(marker.number), className),
         title: title,
         alt: title
       }).bindPopup(document.createTextNode(title)).addTo(map);
