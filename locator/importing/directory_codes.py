@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from locator.importing.directory_code_words import CODES_GROUP
 from locator.importing.facts import (
     BUP,
     DETOX,
@@ -141,7 +142,7 @@ def _records(rows: Iterator[tuple[int, dict[str, str]] | Rejection]) -> Iterator
             latitude=row.get("Latitude"),
             longitude=row.get("Longitude"),
             coordinates_precision=LocationPrecision.ADDRESS,
-            services=(ServiceGroup(code="CODES", label="SAMHSA service codes", values=codes),) if codes else (),
+            services=(ServiceGroup(code=CODES_GROUP, label="SAMHSA service codes", values=codes),) if codes else (),
             offers_and_denies_moud=offers_and_denies(facts),
             **wording,
             **fields_from_facts(facts),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from locator.addresses import destination_street, is_po_box
+from locator.importing.directory_code_words import worded_service_groups
 from locator.models import Provider, SourceFile
 from locator.provenance import SourceListing
 from locator.vocabulary import (
@@ -58,6 +59,12 @@ def provider_url(context: template.Context, provider_id: int) -> str:
     """A provider's page, carrying the search it was found by so that the page can lead back to it."""
     query = {"lang": context.get("chosen_language", ""), "back": context["request"].GET.urlencode()}
     return f"{reverse('provider', args=[provider_id])}?{urlencode({name: value for name, value in query.items() if value})}"
+
+
+@register.filter
+def service_groups(provider: Provider) -> list[dict]:
+    """SAMHSA's service list as words: the National Directory's codes read through its key."""
+    return worded_service_groups(provider.services)
 
 
 @register.filter
