@@ -24,7 +24,7 @@ AddressLocator = Callable[[str], "tuple[float, float] | None"]
 
 MAX_QUERY_LENGTH = 200
 MAX_SUGGESTIONS = 10
-_COORDINATES_RE = re.compile(r"^\s*([-+]?\d{1,3}(?:\.\d+)?)\s*[,\s]\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
+_COORDINATES_RE = re.compile(r"^\s*([-+]?\d{1,3}(?:\.\d+)?)\s*[,\s]\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$", re.ASCII)
 # A ZIP alone, or as suggested back to a person: "74103 (Tulsa, OK)".
 _ZIP_RE = re.compile(r"^\s*(\d{5})(?:-\d{4})?(?:\s*\([^()]*\))?\s*$")
 _TRAILING_ZIP_RE = re.compile(r"[\s,](\d{5})(?:-\d{4})?\s*$")

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import QueryDict
 from rest_framework import serializers
 
+from locator.plain_numbers import is_plain_decimal, is_plain_integer
 from locator.search import MAX_RADIUS_MILES, SearchFilters
 from locator.selectors import MAX_PAGE
 from locator.vocabulary import Age, Group, Kind, Language, Medication, Payment, Setting
@@ -38,10 +39,19 @@ class CommaSeparatedChoicesField(serializers.ListField):
 
 class FiniteFloatField(serializers.FloatField):
     def to_internal_value(self, data: Any) -> float:
+        if not is_plain_decimal(data):
+            self.fail("invalid")
         value = super().to_internal_value(data)
         if not math.isfinite(value):
             self.fail("invalid")
         return value
+
+
+class PlainIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        if not is_plain_integer(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class ProviderSearchQuery(serializers.Serializer):
@@ -93,10 +103,10 @@ class ProviderSearchQuery(serializers.Serializer):
     q = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="Part of the provider's name."
     )
-    page = serializers.IntegerField(
+    page = PlainIntegerField(
         required=False, default=1, min_value=1, max_value=MAX_PAGE, help_text="Page of results, from 1."
     )
-    page_size = serializers.IntegerField(
+    page_size = PlainIntegerField(
         required=False, default=20, min_value=1, max_value=MAX_PAGE_SIZE, help_text="Results per page (at most 100)."
     )
 

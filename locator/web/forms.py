@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from locator.models import ProblemReport
 from locator.places import MAX_QUERY_LENGTH
+from locator.plain_numbers import is_plain_decimal, is_plain_integer
 from locator.search import SearchFilters
 from locator.selectors import MAX_PAGE
 from locator.vocabulary import Age, Group, Language, Medication, Payment, Setting
@@ -41,6 +42,20 @@ class CodesField(forms.MultipleChoiceField):
         return [code for code in super().to_python(value) if code]
 
 
+class PlainFloatField(forms.FloatField):
+    def to_python(self, value: object) -> float | None:
+        if value not in self.empty_values and not is_plain_decimal(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class PlainIntegerField(forms.IntegerField):
+    def to_python(self, value: object) -> int | None:
+        if value not in self.empty_values and not is_plain_integer(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class SearchForm(forms.Form):
     """A plain GET form: every search is a URL someone can share, and it works without JavaScript."""
 
@@ -51,8 +66,8 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "search", "spellcheck": "false"}),
     )
     # Filled by "Use my location" (rounded to about 100 m), only when the person asks for it.
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = PlainFloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = PlainFloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     medication = forms.MultipleChoiceField(
         label=_("Medication"), required=False, choices=Medication.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -74,8 +89,8 @@ class SearchForm(forms.Form):
     age = CodesField(label=_("Age"), choices=Age.choices)
     language = CodesField(label=_("Language"), choices=Language.choices)
     # The page of each list: treatment programs, and individual prescribers.
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
-    prescribers_page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
+    page = PlainIntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
+    prescribers_page = PlainIntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
     # Show the listings that do not say whether they offer what the other filters ask for.
     unstated = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
