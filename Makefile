@@ -11,7 +11,7 @@ DATA_DATE := $(or $(LOCATOR_DATA_DATE),$(if $(filter $(abspath ../shared/data),$
 # The port `make run` serves on: `make run PORT=8080`.
 PORT ?= 8000
 
-.PHONY: run test install install-service migrate import-data bench browser
+.PHONY: run test install install-service migrate import-data bench browser audit
 
 # The service alone (`make run`), and with what tests and benchmarks need (`make test`).
 $(VENV)/.service-installed: requirements.txt
@@ -54,3 +54,7 @@ browser:
 bench: install
 	$(PY) bench/import_data.py
 	$(PY) bench/search.py
+
+# Known vulnerabilities in the pinned dependencies (pip-audit); says so when its service is out of reach.
+audit: install
+	$(PY) tools/audit_dependencies.py

@@ -7,11 +7,20 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-# Searches are short and CPU-bound: plain sync workers, one request each, no threads to share the GIL.
-worker_class = "sync"
+# Threads, so that a few clients sending their request slowly cannot hold every worker: with sync workers
+# two connections dribbling headers kept /healthz waiting 32 s. A thread waits on a slow client while the
+# others answer. Searches are short; in production a buffering proxy (deploy/nginx.conf) sends only
+# complete requests, and this is the defence when it does not.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# Request line and headers as gunicorn bounds them by default (a longer URL answers 414), said here
+# because the service relies on it.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 # Recycle workers now and then, so that no slow growth in one process lasts.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500

@@ -1,6 +1,7 @@
 """Settings for the treatment locator, driven by environment variables with safe local defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +38,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
+    # First, so that its createsuperuser (which checks passwords given with --noinput too) is the one run.
+    "locator",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,15 +50,17 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "locator",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "locator.web.middleware.SecurityHeadersMiddleware",
+    "locator.http_rules.DatabaseUnavailableMiddleware",
+    "locator.http_rules.RequestRulesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    "locator.http_rules.HeadLikeGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "locator.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +68,30 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its refusal.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The admin is the one door with a password. Logins are throttled per account and per client address
+# (django-axes): after AXES_FAILURE_LIMIT failures either is locked out for the cool-off time, even with
+# the right password; failures are logged with the username and never the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_ADMIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_ADMIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "locator.limits.client_address"
+# Failed logins are logged with the username tried (the password never is); the address is masked in
+# the log, and kept with each attempt in the admin's "Access attempts" for the lockout.
+AXES_SENSITIVE_PARAMETERS = ["ip_address"]
+# Where the admin lives: somewhere other than /admin/ keeps most scanners away (not a defence on its own;
+# deploy/README.md says how to put it behind an address allow-list or SSO).
+DJANGO_ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,6 +106,11 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG els
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+if SESSION_COOKIE_SECURE:
+    # The __Host- prefix: browsers keep these cookies only if sent over HTTPS for this host alone, path /.
+    SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
+# No script here reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -105,6 +139,9 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it: after a database restart the
+        # first request gets a new connection instead of an error.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -133,6 +170,13 @@ STORAGES = {
         )
     },
 }
+
+# Nothing here takes more than a short form: the report form needs a few KB. Larger bodies are refused
+# (413) before they are read (locator/http_rules.py), and no form takes a file: the first file part of
+# a multipart body is refused (400) before anything of it is stored.
+LOCATOR_MAX_REQUEST_BODY_BYTES = int(os.environ.get("LOCATOR_MAX_REQUEST_BODY_BYTES", str(16 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = LOCATOR_MAX_REQUEST_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
 
 # The report form's CSRF cookie lasts only as long as the browser session: nothing that outlives a visit.
 CSRF_COOKIE_AGE = None
@@ -265,6 +309,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
 }
 
+# Server errors reach the operator: on standard error (the service's journal, or wherever the process
+# manager sends it) always, and by mail when DJANGO_ADMINS lists addresses ("ops@example.org,...").
+# Neither carries the search, the form or the client's address (locator/error_mail.py).
+ADMINS = [("Operator", address) for address in env_list("DJANGO_ADMINS", [])]
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "locator@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -272,10 +327,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_strings"]},
+        "mail_admins": {"class": "locator.error_mail.PrivateAdminEmailHandler", "level": "ERROR"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         # runserver's access log: through the same filter, never with a search's query string.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views import defaults
@@ -5,7 +6,7 @@ from django.views import defaults
 from locator.api.errors import json_not_found, json_server_error
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.DJANGO_ADMIN_URL, admin.site.urls),
     path("api/v1/", include("locator.api.urls")),
     path("", include("locator.web.urls")),
 ]

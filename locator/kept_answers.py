@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -29,12 +30,21 @@ _version: tuple[float, str] = (float("-inf"), "")
 
 
 def directory_version(clock: Callable[[], float] = time.monotonic) -> str:
-    """Changes whenever an import finishes; read from the database at most once a second per process."""
+    """Changes whenever an import finishes; read from the database at most once a second per process.
+
+    While the database cannot be reached, the last version read stands, so that answers kept from
+    before the outage are still served; it is asked again a second later."""
     global _version
     checked_at, version = _version
     if clock() - checked_at < _VERSION_CHECK_SECONDS:
         return version
-    newest = SourceFile.objects.aggregate(newest=Max("imported_at"))["newest"]
+    try:
+        newest = SourceFile.objects.aggregate(newest=Max("imported_at"))["newest"]
+    except DatabaseError:
+        if checked_at == float("-inf"):
+            raise
+        _version = (clock(), version)
+        return version
     _version = (clock(), newest.isoformat() if newest else "")
     return _version[1]
 

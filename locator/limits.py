@@ -10,7 +10,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as every limit here counts it: the connection's, or the one our own
+    proxies (LOCATOR_TRUSTED_PROXIES of them) put in X-Forwarded-For."""
+    return BaseThrottle().get_ident(request)
 
 
 class HashedClientThrottle(SimpleRateThrottle):

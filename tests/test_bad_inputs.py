@@ -190,8 +190,12 @@ def test_the_report_form_refuses_bad_values_and_stores_odd_words_verbatim(client
         assert response.status_code == 302
         assert ProblemReport.objects.get().details == BAD_VALUES[kind].strip()
         return
-    assert response.status_code == 400
     html = response.content.decode()
-    assert HELPLINE in html and 'class="field-error"' in html
+    if kind == "very long":
+        # 100 KB is refused before it is read, and not echoed back.
+        assert response.status_code == 413 and len(html) < 5_000
+    else:
+        assert response.status_code == 400 and 'class="field-error"' in html
+    assert HELPLINE in html
     assert "<script>alert(1)</script>" not in html
     assert not ProblemReport.objects.exists()

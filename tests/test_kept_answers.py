@@ -1,22 +1,31 @@
 """Repeated searches answered from the process's own memory: expiring, started over by an import, and
 keyed so that the key does not spell out the search."""
 
+import itertools
 import os
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import HttpRequest
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from locator.importing.importer import import_files
-from locator.kept_answers import answer_key, forget_directory_version, keep_answer, kept_answer
+from locator.kept_answers import (
+    answer_key,
+    directory_version,
+    forget_directory_version,
+    keep_answer,
+    kept_answer,
+)
+from locator.models import SourceFile
 from tests.conftest import FIXTURES_DIR, PROJECT_DIR
 from tests.factories import make_provider
 
@@ -120,3 +129,17 @@ def test_keys_hold_no_search_text_and_differ_by_place_language_and_format(client
     client.get("/?near=Tulsa%2C+OK+74103")
     kept_keys = list(caches["answers"]._cache)
     assert kept_keys and not [kept for kept in kept_keys if "Tulsa" in kept or "74103" in kept]
+
+
+@pytest.mark.django_db
+def test_while_the_database_is_away_the_last_version_stands_so_kept_answers_are_served(monkeypatch):
+    forget_directory_version()
+    clock = itertools.count(step=10.0)
+    known = directory_version(lambda: next(clock))
+    unreachable = mock.Mock(side_effect=OperationalError("connection refused"))
+    monkeypatch.setattr(SourceFile.objects, "aggregate", unreachable)
+    assert directory_version(lambda: next(clock)) == known
+    assert unreachable.call_count == 1
+    forget_directory_version()
+    with pytest.raises(OperationalError):
+        directory_version(lambda: next(clock))

@@ -106,7 +106,7 @@ class Gunicorn:
 
     def __init__(self, tmp_path: Path, env: dict[str, str]):
         self.port = free_port()
-        self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"}
+        self.env = {"GUNICORN_WORKERS": "2", **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         self.pids_path = tmp_path / "pids"
         self.log_path = tmp_path / "gunicorn.log"
         self.config_path = tmp_path / "gunicorn.conf.py"
@@ -179,6 +179,8 @@ def gunicorn(tmp_path, shared_cache_env) -> Iterator[Gunicorn]:
         "LOCATOR_API_RATE_LIMIT": f"{API_LIMIT}/minute",
         "LOCATOR_REPORT_RATE_LIMIT": f"{REPORT_LIMIT}/hour",
         "GUNICORN_ACCESS_LOG": "off",
+        # One request per worker, so that holding one request open sends the others to the other worker.
+        "GUNICORN_WORKER_CLASS": "sync",
         **shared_cache_env,
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=PROJECT_DIR, env=env, check=True)

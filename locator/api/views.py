@@ -64,7 +64,7 @@ class LocatorAPIView(APIView):
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method == "GET" and response.status_code == 200:
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
             patch_cache_control(
                 response,
                 max_age=self.max_age_seconds,
@@ -115,6 +115,9 @@ class ProviderListView(LocatorAPIView):
 
     def finalize_response(self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200 and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
+            # A spreadsheet to save, never a page to render (OWASP ASVS 14.4.2).
+            response["Content-Disposition"] = 'attachment; filename="providers.csv"'
         key = getattr(response, "recent_answer_key", None)
         if key is not None and response.status_code == 200:
             # Kept rendered, as bytes: a repeat costs neither the search nor the rendering.

@@ -13,9 +13,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
 
 from locator.health import check_health
+from locator.http_rules import allow_methods
 from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.limits import ReportRateThrottle
 from locator.places import LocationNotFound
@@ -29,7 +29,7 @@ RESULTS_PER_PAGE = 10
 PAGE_MAX_AGE_SECONDS = 300
 
 
-@require_safe
+@allow_methods("GET", "HEAD")
 def search_page(request: HttpRequest) -> HttpResponse:
     key = answer_key(request)
     cached = kept_answer(key)
@@ -153,7 +153,7 @@ def _list_context(name: str, page: ResultPage, query: QueryDict) -> dict[str, An
     }
 
 
-@require_safe
+@allow_methods("GET", "HEAD")
 def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = active_provider(provider_id)
     return render(
@@ -183,10 +183,10 @@ def _search_url(query: str) -> str:
     return f"{reverse('search')}?{urlencode(kept)}" if any(name != "lang" for name, _value in kept) else ""
 
 
-@require_http_methods(["GET", "POST"])
+@allow_methods("GET", "HEAD", "POST")
 def report_problem(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = active_provider(provider_id)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "locator/report.html", {"provider": provider, "report_form": ProblemReportForm()})
     throttle = ReportRateThrottle()
     if not throttle.allow_request(request, None):
@@ -208,12 +208,12 @@ def report_problem(request: HttpRequest, provider_id: int) -> HttpResponse:
     return redirect(f"{reverse('provider', args=[provider.id])}?{urlencode(query)}#report", permanent=False)
 
 
-@require_safe
+@allow_methods("GET", "HEAD")
 def about_page(request: HttpRequest) -> HttpResponse:
     return render(request, "locator/about.html", {"sources": source_summaries()})
 
 
-@require_safe
+@allow_methods("GET", "HEAD")
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: 503 when the database cannot be reached."""
     health = check_health()

@@ -122,8 +122,7 @@ def test_reports_are_rate_limited_per_client(client, otp):
 def test_reports_show_in_the_admin_for_staff_only(client, otp):
     client.post(f"/providers/{otp.id}/report/", {"problem": "no_medication", "details": "No methadone here"})
     assert client.get("/admin/locator/problemreport/").status_code == 302
-    User.objects.create_superuser("reviewer", password="pw-for-tests-only")
-    client.login(username="reviewer", password="pw-for-tests-only")
+    client.force_login(User.objects.create_superuser("reviewer", password="pw-for-tests-only"))
     html = client.get("/admin/locator/problemreport/").content.decode()
     assert "It does not offer this medication" in html and "Harbor &lt;Light&gt;" in html
 
