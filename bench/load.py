@@ -230,7 +230,8 @@ def main() -> None:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)
     print(
-        f"\ngunicorn, {args.workers} sync workers, {vendor}, {args.seconds} s of mixed load on 127.0.0.1, "
+        f"\ngunicorn, {args.workers} {os.environ.get('GUNICORN_WORKER_CLASS', 'gthread')} workers, {vendor}, "
+        f"{args.seconds} s of mixed load on 127.0.0.1, "
         f"{args.popular_share:.0%} of searches about 300 popular places\n"
     )
     print("| | requests | requests/s | p50 ms | p99 ms | errors |")

@@ -57,6 +57,13 @@ _KNOWN_CODES = {
 }
 MAX_RADIUS_MILES = 500.0
 NEAREST_WHEN_NONE_WITHIN = 10
+# Counted exactly up to this many; past it a search says "1,000 or more", so that counting costs what a
+# page costs, not what every match in a city's 100 miles costs.
+MAX_EXACT_COUNT = 1000
+# The page is ranked in widening circles: the first this wide, each next one this many times wider, up to
+# the radius; the first circle that holds the page is the last read.
+FIRST_CIRCLE_MILES = 2.0
+CIRCLE_GROWTH = 4
 # Half the Earth's circumference: every point is within it.
 _WHOLE_EARTH_MILES = math.pi * EARTH_RADIUS_MILES
 
@@ -135,13 +142,15 @@ class ProviderMatch:
 @dataclass
 class SearchResult:
     """One page of matches. When nothing lies within the radius, `matches` are the nearest anyway,
-    `within_radius` is False, and `count` counts those nearest ones."""
+    `within_radius` is False, and `count` counts those nearest ones. `count` is exact up to
+    MAX_EXACT_COUNT; past it, it is MAX_EXACT_COUNT with `count_exact` False ("1,000 or more")."""
 
     location: Location
     radius_miles: float
     count: int
     within_radius: bool
     matches: list[ProviderMatch] = field(default_factory=list)
+    count_exact: bool = True
 
 
 def _facet_q(facet: str, codes: frozenset[str]) -> Q:
@@ -241,43 +250,75 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
 
 def _ranked_ids(
     location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int
-) -> list[tuple[int, float, int]]:
-    """(id, dot, total matches) of one page of matches within the radius, nearest first."""
+) -> list[tuple[int, float]]:
+    """(id, dot) of one page of matches within the radius, nearest first."""
     within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
     dot_sql, dot_params = _dot_sql(location)
     # At exactly the same distance, a listing at its own address before one at a ZIP or city center.
     approximate_sql = f"CASE WHEN {_column('location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
     sql = (
-        f"SELECT {_column('id')}, {dot_sql}, COUNT(*) OVER (){within_sql}"
+        f"SELECT {_column('id')}, {dot_sql}{within_sql}"
         f" ORDER BY 2 DESC, {approximate_sql} ASC, {_column('name')} ASC, 1 ASC LIMIT %s OFFSET %s"
     )
     params = [*dot_params, *within_params, *sorted(APPROXIMATE_PRECISIONS), limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(provider_id, dot, total) for provider_id, dot, total in cursor.fetchall()]
+        return cursor.fetchall()
+
+
+def _ranked_page(
+    location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int
+) -> list[tuple[int, float]]:
+    """The same page as ranking every match within the radius, read from the smallest circle that holds
+    it: everything outside a circle is farther than everything inside, so a circle holding `offset +
+    limit` matches holds the page. In a city a 100-mile search reads a few miles, not 100k rows."""
+    wanted = offset + limit
+    circle = min(FIRST_CIRCLE_MILES, radius_miles)
+    while True:
+        ranked = _ranked_ids(location, circle, filters, 0, wanted)
+        if len(ranked) == wanted or circle >= radius_miles:
+            return ranked[offset:]
+        circle = min(circle * CIRCLE_GROWTH, radius_miles)
+
+
+def _count_within(location: Location, radius_miles: float, filters: SearchFilters) -> int:
+    """How many match within the radius, counted up to one past MAX_EXACT_COUNT."""
+    within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 AS found{within_sql} LIMIT %s) AS matches"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*within_params, MAX_EXACT_COUNT + 1])
+        return cursor.fetchone()[0]
+
+
+def count_matches(*, location: Location, radius_miles: float, filters: SearchFilters) -> int:
+    """How many match within the radius, up to MAX_EXACT_COUNT (which then means that many or more)."""
+    return min(_count_within(location, radius_miles, filters), MAX_EXACT_COUNT)
 
 
 def count_by_kind(*, location: Location, radius_miles: float, filters: SearchFilters) -> dict[str, int]:
-    """How many matches within the radius are of each kind of provider, every kind named."""
+    """How many matches within the radius are of each kind of provider, every kind named, each counted
+    up to MAX_EXACT_COUNT (a kind with more says MAX_EXACT_COUNT)."""
     within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
     kinds = Kind.values
-    # One sum per kind rather than GROUP BY, which leads the planner to the index on `kind` alone and
-    # a scan of the whole directory instead of the search index's grid cells.
-    sums_sql = ", ".join(f"COALESCE(SUM(CASE WHEN {_column('kind')} = %s THEN 1 ELSE 0 END), 0)" for _ in kinds)
+    one_kind_sql = (
+        f"SELECT CAST(%s AS VARCHAR(20)), COUNT(*) FROM"
+        f" (SELECT 1 AS found{within_sql} AND {_column('kind')} = %s LIMIT %s) AS of_kind"
+    )
+    params = [value for kind in kinds for value in (kind, *within_params, kind, MAX_EXACT_COUNT)]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {sums_sql}{within_sql}", [*kinds, *within_params])
-        counts = cursor.fetchone()
-    return dict(zip(kinds, (int(count) for count in counts)))
+        cursor.execute(" UNION ALL ".join([one_kind_sql] * len(kinds)), params)
+        counts = dict(cursor.fetchall())
+    return {kind: counts.get(kind, 0) for kind in kinds}
 
 
-def _matches(ranked: list[tuple[int, float, int]], within: bool) -> list[ProviderMatch]:
+def _matches(ranked: list[tuple[int, float]], within: bool) -> list[ProviderMatch]:
     # A results list shows sources and their dates, not SAMHSA's full service list.
-    by_id = Provider.objects.defer(*LIST_DEFERRED_FIELDS).in_bulk([provider_id for provider_id, _, _ in ranked])
-    providers = [by_id[provider_id] for provider_id, _, _ in ranked]
+    by_id = Provider.objects.defer(*LIST_DEFERRED_FIELDS).in_bulk([provider_id for provider_id, _ in ranked])
+    providers = [by_id[provider_id] for provider_id, _ in ranked]
     attach_source_listings(providers)
     return [
         ProviderMatch(provider, round(distance_from_dot_miles(dot), 2), within)
-        for provider, (_, dot, _) in zip(providers, ranked)
+        for provider, (_, dot) in zip(providers, ranked)
     ]
 
 
@@ -291,12 +332,16 @@ def provider_search(
     """
     if not 0 < radius_miles <= MAX_RADIUS_MILES:
         raise InvalidSearch("radius", f"radius must be more than 0 and at most {MAX_RADIUS_MILES:g} miles")
-    # The count rides along with the page (a window over all matches), saving a second scan.
-    page = _ranked_ids(location, radius_miles, filters, offset, limit)
-    if page:
-        return SearchResult(location, radius_miles, page[0][2], True, _matches(page, True))
-    if offset and (first := _ranked_ids(location, radius_miles, filters, 0, 1)):
-        return SearchResult(location, radius_miles, first[0][2], True, [])
+    page = _ranked_page(location, radius_miles, filters, offset, limit)
+    # A page that is not full is the last: it tells the count without asking.
+    if len(page) < limit and (page or not offset):
+        count = offset + len(page) if page else 0
+    else:
+        count = _count_within(location, radius_miles, filters)
+    if count:
+        exact = count <= MAX_EXACT_COUNT
+        matches = _matches(page, True) if page else []
+        return SearchResult(location, radius_miles, min(count, MAX_EXACT_COUNT), True, matches, exact)
     # Nothing within the radius: the nearest few anywhere. Whatever lies outside a circle is farther
     # than everything inside it, so widen until a circle holds them; each step costs a fraction of
     # the next, since the ranking reads only the search index.

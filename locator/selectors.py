@@ -13,7 +13,7 @@ from locator.geocoding import search_address_locator
 from locator.models import Provider
 from locator.places import Location, search_location
 from locator.provenance import attach_source_listings
-from locator.search import SearchFilters, SearchResult, count_by_kind, provider_search
+from locator.search import SearchFilters, SearchResult, count_by_kind, count_matches, provider_search
 from locator.vocabulary import Kind, Medication
 
 # The largest page number either skin accepts: deeper than anyone reads, small enough to refuse early.
@@ -53,11 +53,14 @@ class ResultPage:
 
     @property
     def has_next(self) -> bool:
+        if not self.result.count_exact:
+            return len(self.result.matches) == self.size
         return self.number * self.size < self.result.count
 
     @property
     def page_count(self) -> int:
-        return max(1, math.ceil(self.result.count / self.size))
+        """Pages of the counted matches; with more than can be counted exactly, at least this many."""
+        return max(1, math.ceil(self.result.count / self.size), self.number)
 
     @property
     def first_number(self) -> int:
@@ -82,8 +85,7 @@ def result_page(
 def _unstated_within_radius(location: Location, radius_miles: float, filters: SearchFilters) -> int | None:
     if not filters.asks_about_services:
         return None
-    silent = provider_search(location=location, radius_miles=radius_miles, filters=filters.unstated(), limit=1)
-    return silent.count if silent.within_radius else 0
+    return count_matches(location=location, radius_miles=radius_miles, filters=filters.unstated())
 
 
 PROGRAM_KINDS = frozenset({Kind.FACILITY.value, Kind.OTP.value})
@@ -107,6 +109,11 @@ class ResultLists:
     @property
     def count_within_radius(self) -> int:
         return sum(page.result.count for page in self.pages if page.result.within_radius)
+
+    @property
+    def count_is_exact(self) -> bool:
+        """False when a list holds more than can be counted exactly: the count then means "or more"."""
+        return all(page.result.count_exact for page in self.pages if page.result.within_radius)
 
     @property
     def is_past_the_end(self) -> bool:

@@ -157,11 +157,16 @@ CountByKindSerializer = type(
 
 
 class ProviderListSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="How many providers match. Exact up to 1,000; past that it is 1000 and count_exact is false "
+        "(1,000 or more): counting every match in a city's 100 miles would cost more than the page."
+    )
+    count_exact = serializers.BooleanField(help_text="False when count is 1000 standing for 1,000 or more.")
     count_by_kind = CountByKindSerializer(
         help_text="Of the matches within the radius, how many are treatment facilities, opioid treatment programs "
-        "and individual practitioners (add up to `count`). All zero when within_radius is false. To list one "
-        "kind, use the `kind` filter."
+        "and individual practitioners, each counted up to 1,000 (1000 means 1,000 or more); they add up to "
+        "`count` when count_exact is true. All zero when within_radius is false. To list one kind, use the "
+        "`kind` filter."
     )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

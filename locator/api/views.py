@@ -164,6 +164,7 @@ class ProviderListView(LocatorAPIView):
             )
         return {
             "count": result.count,
+            "count_exact": result.count_exact,
             "count_by_kind": page.count_by_kind,
             "next": replace_query_param(url, "page", page.number + 1) if page.has_next else None,
             "previous": previous,

@@ -20,6 +20,7 @@ from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.limits import ReportRateThrottle
 from locator.places import LocationNotFound
 from locator.provenance import records_in_newest_files, source_summaries
+from locator.search import MAX_EXACT_COUNT
 from locator.selectors import ResultLists, ResultPage, active_provider, location_to_search, result_lists
 from locator.templatetags.locator_web import is_approximate
 from locator.vocabulary import LocationPrecision
@@ -99,6 +100,7 @@ def _results_context(answer: ResultLists, query: QueryDict) -> dict[str, Any]:
         "radius_miles": answer.programs.result.radius_miles,
         "place": _("your location") if location.precision == LocationPrecision.COORDINATES else location.label,
         "lists": lists,
+        "max_exact_count": MAX_EXACT_COUNT,
         "map_data": {
             "leaflet_js": static("locator/vendor/leaflet/leaflet.js"),
             "leaflet_css": static("locator/vendor/leaflet/leaflet.css"),

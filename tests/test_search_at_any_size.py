@@ -1,0 +1,63 @@
+"""Search at any size: a page ranked from the smallest circle that holds it is the page a full ranking
+gives; a count stays exact up to 1,000 and then says "1,000 or more"; PostgreSQL runs without JIT."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from locator.places import resolve_location
+from locator.search import MAX_EXACT_COUNT, SearchFilters, _ranked_ids, provider_search
+from tests.conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.django_db
+
+DENSE_AND_SPARSE = ["10001", "21201", "74103", "59001", "99723"]
+
+
+@pytest.mark.parametrize("near", DENSE_AND_SPARSE)
+@pytest.mark.parametrize("radius", [5, 25, 100])
+def test_widening_circles_give_the_pages_of_a_full_ranking(shared_directory, near, radius):
+    location = resolve_location(near)
+    for filters in (SearchFilters(), SearchFilters(medications=frozenset({"methadone"}))):
+        for offset, limit in ((0, 10), (0, 100), (10, 10), (990, 20)):
+            result = provider_search(
+                location=location, radius_miles=radius, filters=filters, offset=offset, limit=limit
+            )
+            full = _ranked_ids(location, radius, filters, offset, limit)
+            if result.within_radius:
+                assert [match.provider.id for match in result.matches] == [row[0] for row in full]
+
+
+def test_a_count_past_1000_says_1000_or_more(client, shared_directory):
+    answer = client.get("/api/v1/providers/", {"near": "21201", "page_size": 20}).json()
+    assert answer["count"] == MAX_EXACT_COUNT and answer["count_exact"] is False and answer["next"]
+    small = client.get("/api/v1/providers/", {"near": "74103"}).json()
+    assert small["count_exact"] is True and small["count"] == 140
+    # Baltimore has 1,145 matches within 25 miles: page 58 of 20 is the last, page 59 past the end.
+    last = client.get("/api/v1/providers/", {"near": "21201", "page_size": 20, "page": 58}).json()
+    assert len(last["results"]) == 5 and last["next"] is None
+    assert client.get("/api/v1/providers/", {"near": "21201", "page_size": 20, "page": 59}).status_code == 404
+    page = client.get("/", {"near": "21201"}).content.decode()
+    assert "1,072+ providers within 25 miles of Baltimore, MD 21201" in page
+    assert '<h3 id="prescribers-heading">1,000+ individual prescribers</h3>' in page
+    assert "Page 1 of 100+" in page
+
+
+def test_postgresql_connections_run_without_jit(db):
+    script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    configured = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": "postgres://u@db:5432/x"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert configured.stdout.strip() == "-c jit=off"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
