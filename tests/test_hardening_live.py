@@ -5,8 +5,6 @@ heals by itself when the database returns."""
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,29 +12,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from tests.conftest import PROJECT_DIR
-from tests.test_limits import Gunicorn, free_port
+from tests.test_limits import Gunicorn, free_port, prepare_database
 
 POSTGRES_ADMIN_URL = os.environ.get("LOCATOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _prepare(env: dict[str, str]) -> str:
-    """Migrates the database `env` names and puts one provider in Tulsa; its page's path."""
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=PROJECT_DIR, env=env, check=True)
-    make_provider = (
-        "import django; django.setup()\n"
-        "from tests.factories import make_provider\n"
-        "print(make_provider(name='Outage Clinic', latitude=36.15, longitude=-95.99).id)\n"
-    )
-    provider_id = subprocess.run(
-        [sys.executable, "-c", make_provider],
-        cwd=PROJECT_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return f"/providers/{provider_id}/"
 
 
 def _service_env(tmp_path, database_url: str, **extra: str) -> dict[str, str]:
@@ -52,7 +30,7 @@ def _service_env(tmp_path, database_url: str, **extra: str) -> dict[str, str]:
 @pytest.fixture
 def sqlite_gunicorn(tmp_path) -> Iterator[Gunicorn]:
     env = _service_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", GUNICORN_WORKERS="2")
-    _prepare(env)
+    prepare_database(env)
     server = Gunicorn(tmp_path, env)
     server.start()
     try:
@@ -178,7 +156,7 @@ def test_a_database_outage_answers_503_serves_kept_answers_and_heals(tmp_path, p
     user = server_info.get("user", "postgres")
     # One worker, so that the answer kept before the outage is in the process asked during it.
     env = _service_env(tmp_path, f"postgres://{user}@127.0.0.1:{proxy.port}/{postgres_database}", GUNICORN_WORKERS="1")
-    provider_path = _prepare(env)
+    provider_path = prepare_database(env)
     server = Gunicorn(tmp_path, env)
     server.start()
     try:

@@ -171,18 +171,8 @@ class Gunicorn:
         return self.pids_path.read_text().split() if self.pids_path.exists() else []
 
 
-@pytest.fixture
-def gunicorn(tmp_path, shared_cache_env) -> Iterator[Gunicorn]:
-    env = {
-        **{name: value for name, value in os.environ.items() if name != "CACHE_URL"},
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "LOCATOR_API_RATE_LIMIT": f"{API_LIMIT}/minute",
-        "LOCATOR_REPORT_RATE_LIMIT": f"{REPORT_LIMIT}/hour",
-        "GUNICORN_ACCESS_LOG": "off",
-        # One request per worker, so that holding one request open sends the others to the other worker.
-        "GUNICORN_WORKER_CLASS": "sync",
-        **shared_cache_env,
-    }
+def prepare_database(env: dict[str, str]) -> str:
+    """Migrates the database `env` names and puts one provider in Tulsa; the path of its page."""
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=PROJECT_DIR, env=env, check=True)
     make_provider = (
         "import django; django.setup()\n"
@@ -197,8 +187,23 @@ def gunicorn(tmp_path, shared_cache_env) -> Iterator[Gunicorn]:
         capture_output=True,
         text=True,
     ).stdout.strip()
+    return f"/providers/{provider_id}/"
+
+
+@pytest.fixture
+def gunicorn(tmp_path, shared_cache_env) -> Iterator[Gunicorn]:
+    env = {
+        **{name: value for name, value in os.environ.items() if name != "CACHE_URL"},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "LOCATOR_API_RATE_LIMIT": f"{API_LIMIT}/minute",
+        "LOCATOR_REPORT_RATE_LIMIT": f"{REPORT_LIMIT}/hour",
+        "GUNICORN_ACCESS_LOG": "off",
+        # One request per worker, so that holding one request open sends the others to the other worker.
+        "GUNICORN_WORKER_CLASS": "sync",
+        **shared_cache_env,
+    }
     server = Gunicorn(tmp_path, env)
-    server.provider_path = f"/providers/{provider_id}/"
+    server.provider_path = prepare_database(env)
     server.start()
     try:
         yield server
