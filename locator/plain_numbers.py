@@ -13,17 +13,13 @@ _INTEGER_RE = re.compile(r"\s*[+-]?[0-9]+\s*", re.ASCII)
 _DECIMAL_RE = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*", re.ASCII)
 
 
-def is_plain_integer(text: object) -> bool:
-    return (
-        isinstance(text, int)
-        and not isinstance(text, bool)
-        or (isinstance(text, str) and _INTEGER_RE.fullmatch(text) is not None)
-    )
+def is_plain_integer(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and _INTEGER_RE.fullmatch(value) is not None)
 
 
-def is_plain_decimal(text: object) -> bool:
-    return (
-        isinstance(text, (int, float))
-        and not isinstance(text, bool)
-        or (isinstance(text, str) and _DECIMAL_RE.fullmatch(text) is not None)
-    )
+def is_plain_decimal(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or (isinstance(value, str) and _DECIMAL_RE.fullmatch(value) is not None)
