@@ -202,10 +202,11 @@ def grid_cell(latitude: float, longitude: float) -> int:
 def grid_cell_ranges(box: BoundingBox, *, most: int = 24) -> list[tuple[int, int]]:
     """Inclusive ranges of cell numbers that cover the box, adjacent ranges merged; past `most`
     ranges (a box hundreds of miles tall), the one range from the first cell to the last."""
+    columns = [(_grid_column(west), _grid_column(east)) for west, east in box.longitude_ranges]
     pieces = sorted(
-        (row * _GRID_COLUMNS + _grid_column(west), row * _GRID_COLUMNS + _grid_column(east))
+        (row * _GRID_COLUMNS + west, row * _GRID_COLUMNS + east)
         for row in range(_grid_row(box.south), _grid_row(box.north) + 1)
-        for west, east in box.longitude_ranges
+        for west, east in columns
     )
     ranges: list[tuple[int, int]] = []
     for start, end in pieces:

@@ -52,9 +52,24 @@ def records_in_newest_files(records: Iterable[SourceRecord]) -> set[int]:
     return newest
 
 
+# What a source listing is read from: a record's source, whether it is current, and its file's data date,
+# date precision and sample mark, ordered by source and data date.
+SourceRecordFacts = tuple[str, bool, date | None, str, bool]
+
+
+def source_listings(records: Iterable[SourceRecordFacts]) -> list[SourceListing]:
+    """A provider's current sources (all of them if none is current), one per source and data date."""
+    records = list(records)
+    current = [facts for facts in records if facts[1]] or records
+    listings = {
+        (source, data_date): SourceListing(source, _SOURCE_NAMES[source], data_date, precision, is_sample)
+        for source, _, data_date, precision, is_sample in current
+    }
+    return list(listings.values())
+
+
 def attach_source_listings(providers: Iterable[Provider]) -> None:
-    """Set `source_listings` on each provider: its current sources (all of them if none is current),
-    one per source and data date, in one query for all the providers."""
+    """Set `source_listings` on each provider, in one query for all the providers."""
     by_id = {provider.id: provider for provider in providers}
     rows = (
         SourceRecord.objects.filter(provider_id__in=by_id)
@@ -68,17 +83,11 @@ def attach_source_listings(providers: Iterable[Provider]) -> None:
         )
         .order_by("provider_id", "source", "source_file__data_date")
     )
-    grouped: dict[int, list[tuple]] = defaultdict(list)
-    for provider_id, *values in rows:
-        grouped[provider_id].append(values)
+    grouped: dict[int, list[SourceRecordFacts]] = defaultdict(list)
+    for provider_id, *facts in rows:
+        grouped[provider_id].append(tuple(facts))
     for provider_id, provider in by_id.items():
-        records = grouped.get(provider_id, [])
-        current = [values for values in records if values[1]] or records
-        listings = {
-            (source, data_date): SourceListing(source, _SOURCE_NAMES[source], data_date, precision, is_sample)
-            for source, _, data_date, precision, is_sample in current
-        }
-        provider.source_listings = list(listings.values())
+        provider.source_listings = source_listings(grouped.get(provider_id, []))
 
 
 @dataclass(frozen=True)

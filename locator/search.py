@@ -28,7 +28,7 @@ from locator.geo import (
 )
 from locator.models import Provider
 from locator.places import Location
-from locator.provenance import attach_source_listings
+from locator.result_rows import providers_with_sources
 from locator.vocabulary import (
     APPROXIMATE_PRECISIONS,
     FACETS,
@@ -40,15 +40,6 @@ from locator.vocabulary import (
     search_code,
 )
 
-LIST_DEFERRED_FIELDS = (
-    "services",
-    "age_groups",
-    "special_groups",
-    "search_codes",
-    "address_key",
-    "phone_key",
-    "name_key",
-)
 # Each filter's codes, listed once: a TextChoices class builds its list of values anew on every access.
 _KNOWN_CODES = {
     "medication": tuple(Medication.values),
@@ -219,34 +210,57 @@ def _filter_sql(filters: SearchFilters, vendor: str) -> tuple[str, tuple[Any, ..
     return sql, tuple(params)
 
 
-def _column(name: str) -> str:
+@lru_cache(maxsize=4)
+def _column(vendor: str, name: str) -> str:
     table = connection.ops.quote_name(Provider._meta.db_table)
     return f"{table}.{connection.ops.quote_name(Provider._meta.get_field(name).column)}"
 
 
-def _dot_sql(location: Location) -> tuple[str, list[float]]:
+@lru_cache(maxsize=4)
+def _dot_sql(vendor: str) -> str:
     """The dot product of each row's unit vector with the location's: larger is nearer."""
-    sql = f"((({_column('unit_x')} * %s) + ({_column('unit_y')} * %s)) + ({_column('unit_z')} * %s))"
-    return sql, list(unit_vector(location.latitude, location.longitude))
+    x, y, z = (_column(vendor, name) for name in ("unit_x", "unit_y", "unit_z"))
+    return f"((({x} * %s) + ({y} * %s)) + ({z} * %s))"
+
+
+@lru_cache(maxsize=64)
+def _cells_sql(vendor: str, ranges: int) -> str:
+    grid_cell = _column(vendor, "grid_cell")
+    return " OR ".join([f"({grid_cell} >= %s AND {grid_cell} <= %s)"] * ranges)
 
 
 def _within_circle_sql(location: Location, radius_miles: float, filters: SearchFilters) -> tuple[str, list[Any]]:
     """FROM and WHERE of the matches within the radius.
 
     Grid cells of the bounding box narrow the rows through the index, then the dot product keeps the
-    exact circle. Written as SQL because building and compiling this query through the ORM cost ten
-    times what the database spends answering it; the filters still come from `_filter_q`.
+    exact circle. Written as SQL, its pieces quoted and compiled once per database, because building
+    and compiling this query through the ORM cost ten times what the database spends answering it; the
+    filters still come from `_filter_q`.
     """
+    vendor = connection.vendor
     cell_ranges = grid_cell_ranges(bounding_box(location.latitude, location.longitude, radius_miles))
-    cells_sql = " OR ".join(f"({_column('grid_cell')} >= %s AND {_column('grid_cell')} <= %s)" for _ in cell_ranges)
-    cells_params = [bound for cell_range in cell_ranges for bound in cell_range]
-    filter_sql, filter_params = _filter_sql(filters, connection.vendor)
-    dot_sql, dot_params = _dot_sql(location)
+    filter_sql, filter_params = _filter_sql(filters, vendor)
     sql = (
         f" FROM {connection.ops.quote_name(Provider._meta.db_table)}"
-        f" WHERE ({cells_sql}) AND {filter_sql} AND {dot_sql} >= %s"
+        f" WHERE ({_cells_sql(vendor, len(cell_ranges))}) AND {filter_sql} AND {_dot_sql(vendor)} >= %s"
     )
-    return sql, [*cells_params, *filter_params, *dot_params, min_dot_for_radius(radius_miles)]
+    return sql, [
+        *(bound for cell_range in cell_ranges for bound in cell_range),
+        *filter_params,
+        *unit_vector(location.latitude, location.longitude),
+        min_dot_for_radius(radius_miles),
+    ]
+
+
+@lru_cache(maxsize=4)
+def _ranking_sql(vendor: str) -> tuple[str, str]:
+    """SELECT id, dot, to go before the FROM and WHERE, and the ORDER BY to go after them."""
+    # At exactly the same distance, a listing at its own address before one at a ZIP or city center.
+    approximate = f"CASE WHEN {_column(vendor, 'location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
+    return (
+        f"SELECT {_column(vendor, 'id')}, {_dot_sql(vendor)}",
+        f" ORDER BY 2 DESC, {approximate} ASC, {_column(vendor, 'name')} ASC, 1 ASC LIMIT %s OFFSET %s",
+    )
 
 
 def _ranked_ids(
@@ -254,16 +268,16 @@ def _ranked_ids(
 ) -> list[tuple[int, float]]:
     """(id, dot) of one page of matches within the radius, nearest first."""
     within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
-    dot_sql, dot_params = _dot_sql(location)
-    # At exactly the same distance, a listing at its own address before one at a ZIP or city center.
-    approximate_sql = f"CASE WHEN {_column('location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
-    sql = (
-        f"SELECT {_column('id')}, {dot_sql}{within_sql}"
-        f" ORDER BY 2 DESC, {approximate_sql} ASC, {_column('name')} ASC, 1 ASC LIMIT %s OFFSET %s"
-    )
-    params = [*dot_params, *within_params, *sorted(APPROXIMATE_PRECISIONS), limit, offset]
+    select_sql, order_sql = _ranking_sql(connection.vendor)
+    params = [
+        *unit_vector(location.latitude, location.longitude),
+        *within_params,
+        *sorted(APPROXIMATE_PRECISIONS),
+        limit,
+        offset,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(select_sql + within_sql + order_sql, params)
         return cursor.fetchall()
 
 
@@ -303,7 +317,7 @@ def count_by_kind(*, location: Location, radius_miles: float, filters: SearchFil
     kinds = Kind.values
     one_kind_sql = (
         f"SELECT CAST(%s AS VARCHAR(20)), COUNT(*) FROM"
-        f" (SELECT 1 AS found{within_sql} AND {_column('kind')} = %s LIMIT %s) AS of_kind"
+        f" (SELECT 1 AS found{within_sql} AND {_column(connection.vendor, 'kind')} = %s LIMIT %s) AS of_kind"
     )
     params = [value for kind in kinds for value in (kind, *within_params, kind, MAX_EXACT_COUNT)]
     with connection.cursor() as cursor:
@@ -313,13 +327,9 @@ def count_by_kind(*, location: Location, radius_miles: float, filters: SearchFil
 
 
 def _matches(ranked: list[tuple[int, float]], within: bool) -> list[ProviderMatch]:
-    # A results list shows sources and their dates, not SAMHSA's full service list.
-    by_id = Provider.objects.defer(*LIST_DEFERRED_FIELDS).in_bulk([provider_id for provider_id, _ in ranked])
-    providers = [by_id[provider_id] for provider_id, _ in ranked]
-    attach_source_listings(providers)
+    by_id = providers_with_sources([provider_id for provider_id, _ in ranked])
     return [
-        ProviderMatch(provider, round(distance_from_dot_miles(dot), 2), within)
-        for provider, (_, dot) in zip(providers, ranked)
+        ProviderMatch(by_id[provider_id], round(distance_from_dot_miles(dot), 2), within) for provider_id, dot in ranked
     ]
 
 

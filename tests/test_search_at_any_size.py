@@ -7,8 +7,12 @@ import sys
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from locator.models import Provider
 from locator.places import resolve_location
+from locator.provenance import attach_source_listings
+from locator.result_rows import SHOWN_FIELDS, providers_with_sources
 from locator.search import MAX_EXACT_COUNT, SearchFilters, _ranked_ids, provider_search
 from tests.conftest import PROJECT_DIR
 
@@ -29,6 +33,39 @@ def test_widening_circles_give_the_pages_of_a_full_ranking(shared_directory, nea
             full = _ranked_ids(location, radius, filters, offset, limit)
             if result.within_radius:
                 assert [match.provider.id for match in result.matches] == [row[0] for row in full]
+
+
+def test_a_page_of_providers_loads_in_one_query_as_the_orm_loads_them(shared_directory):
+    # Listed by several sources, one by none, and ids in an order the query does not sort them in.
+    several = list(
+        Provider.objects.filter(records__source="otp_directory", zip_code__startswith="2").values_list("id", flat=True)
+    )[:7]
+    ids = [*several, *Provider.objects.values_list("id", flat=True)[1000:1013:3]][::-1]
+    with CaptureQueriesContext(connection) as queries:
+        loaded = providers_with_sources(ids)
+    assert len(queries) == 1 and sorted(loaded) == sorted(ids)
+    expected = Provider.objects.in_bulk(ids)
+    attach_source_listings(expected.values())
+    assert any(len(provider.source_listings) > 1 for provider in expected.values())
+    for provider_id, provider in loaded.items():
+        for name in SHOWN_FIELDS:
+            assert getattr(provider, name) == getattr(expected[provider_id], name), name
+        assert provider.source_listings == expected[provider_id].source_listings
+        assert provider.get_deferred_fields() == {
+            "services",
+            "age_groups",
+            "special_groups",
+            "search_codes",
+            "address_key",
+            "phone_key",
+            "name_key",
+            "first_seen",
+            "last_seen",
+            "unit_x",
+            "unit_y",
+            "unit_z",
+            "grid_cell",
+        }
 
 
 def test_a_count_past_1000_says_1000_or_more(client, shared_directory):
