@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 from django.http import QueryDict
@@ -14,6 +15,8 @@ from locator.selectors import MAX_PAGE
 from locator.vocabulary import Age, Group, Kind, Language, Medication, Payment, Setting
 
 MAX_PAGE_SIZE = 100
+# Each thread's own query fields: a thread validates one request at a time.
+_per_thread = threading.local()
 
 
 def _choice_field(choices: tuple[str, ...], **kwargs: Any) -> serializers.ChoiceField:
@@ -109,6 +112,15 @@ class ProviderSearchQuery(serializers.Serializer):
     page_size = PlainIntegerField(
         required=False, default=20, min_value=1, max_value=MAX_PAGE_SIZE, help_text="Results per page (at most 100)."
     )
+
+    @property
+    def fields(self) -> dict[str, serializers.Field]:
+        """The fields of the first query this thread validated, not a copy for each request, which cost
+        more than validating it. None of them reads the serializer or request it is bound to."""
+        fields = getattr(_per_thread, "fields", None)
+        if fields is None:
+            fields = _per_thread.fields = super().fields
+        return fields
 
     def filters(self) -> SearchFilters:
         data = self.validated_data

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +16,8 @@ from locator.vocabulary import APPROXIMATE_PRECISIONS, Age, Group, Kind, Languag
 
 # Read for every result: the vocabulary's pairs listed once, not looked up through the enum each time.
 _PAYMENT_FIELDS = tuple((payment.value, payment.field_name) for payment in Payment)
+# Any id: the provider URLs of one answer are all this one's with another id.
+_SOME_PROVIDER_ID = 2147483647
 # Declared fields whose values are worked out, not read off the provider as they are.
 _COMPUTED_FIELDS = {"url", "otp_certification_date", "payment", "sources"}
 
@@ -108,9 +111,18 @@ class ProviderSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, provider: Provider) -> str:
-        path = reverse("api:provider-detail", args=[provider.id])
+        before_id, after_id = self._url_around_id
+        return f"{before_id}{provider.id}{after_id}"
+
+    @cached_property
+    def _url_around_id(self) -> tuple[str, str]:
+        """A provider's URL before and after its id, worked out once per answer: resolving it for each
+        provider of a page cost more than the rest of that provider's answer."""
+        path = reverse("api:provider-detail", args=[_SOME_PROVIDER_ID])
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        url = request.build_absolute_uri(path) if request else path
+        before_id, _, after_id = url.rpartition(str(_SOME_PROVIDER_ID))
+        return before_id, after_id
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Payment.values)))
     def get_payment(self, provider: Provider) -> list[str]:
