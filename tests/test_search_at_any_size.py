@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from locator.models import Provider
+from locator.models import Provider, SourceFile, SourceRecord
 from locator.places import resolve_location
 from locator.provenance import attach_source_listings
 from locator.result_rows import SHOWN_FIELDS, providers_with_sources
@@ -98,3 +98,15 @@ def test_postgresql_connections_run_without_jit(db):
         with connection.cursor() as cursor:
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
+
+
+def test_an_import_leaves_the_planner_statistics_of_every_table_a_search_reads(shared_directory):
+    tables = [model._meta.db_table for model in (Provider, SourceRecord, SourceFile)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Never analyzed: -1.
+            cursor.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s) AND reltuples > 0", [tables])
+        else:
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analyzed = {row[0] for row in cursor.fetchall()}
+    assert set(tables) <= analyzed

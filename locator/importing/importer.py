@@ -307,9 +307,11 @@ class _Importer:
 
 
 def _refresh_planner_statistics() -> None:
-    """Let the database's query planner see the new directory, so that searches use the right index."""
+    """Let the database's query planner see the new directory: searches use the right index, and a page's
+    sources are read through their providers' ids (without statistics PostgreSQL read every record: 28 ms)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(Provider._meta.db_table)}")
+        for model in (Provider, SourceRecord, SourceFile):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def import_files(
