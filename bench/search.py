@@ -125,7 +125,7 @@ def prepare_postgis() -> str:
 
 def time_postgis(queries, *, with_count: bool) -> list[float]:
     from locator.models import Provider
-    from locator.search import _filter_sql
+    from locator.search_filters import filters_where_sql
 
     table = connection.ops.quote_name(Provider._meta.db_table)
     count_sql = ", COUNT(*) OVER ()" if with_count else ""
@@ -133,7 +133,7 @@ def time_postgis(queries, *, with_count: bool) -> list[float]:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {table}")
         for latitude, longitude, radius, params in queries:
-            filter_sql, filter_params = _filter_sql(search_filters(params), connection.vendor)
+            filter_sql, filter_params = filters_where_sql(search_filters(params), connection.vendor)
             point = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
             sql = (
                 f"SELECT id{count_sql} FROM {table} WHERE {filter_sql} AND ST_DWithin(geog, {point}, %s)"

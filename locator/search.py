@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
 
 from locator.geo import (
     EARTH_RADIUS_MILES,
@@ -23,105 +22,28 @@ from locator.geo import (
     distance_from_dot_miles,
     grid_cell_ranges,
     min_dot_for_radius,
-    normalize_state,
     unit_vector,
 )
 from locator.models import Provider
 from locator.places import Location
 from locator.result_rows import providers_with_sources
+from locator.search_filters import InvalidSearch, SearchFilters, filters_where_sql, required_rare_fields
 from locator.vocabulary import (
     APPROXIMATE_PRECISIONS,
-    FACETS,
-    LANGUAGE_FIELDS,
     Kind,
-    Language,
-    Medication,
-    Payment,
-    search_code,
 )
 
-# Each filter's codes, listed once: a TextChoices class builds its list of values anew on every access.
-_KNOWN_CODES = {
-    "medication": tuple(Medication.values),
-    "kind": tuple(Kind.values),
-    "payment": tuple(Payment.values),
-    **{facet: tuple(vocabulary.values) for facet, vocabulary in FACETS.items()},
-}
 MAX_RADIUS_MILES = 500.0
 NEAREST_WHEN_NONE_WITHIN = 10
 # Counted exactly up to this many; past it a search says "1,000 or more", so that counting costs what a
 # page costs, not what every match in a city's 100 miles costs.
 MAX_EXACT_COUNT = 1000
-# The page is ranked in widening circles: the first this wide, each next one this many times wider, up to
-# the radius; the first circle that holds the page is the last read.
+# The page is ranked in widening circles: the first this wide, each next one at most this many times wider,
+# up to the radius; the first circle that holds the page is the last read.
 FIRST_CIRCLE_MILES = 2.0
 CIRCLE_GROWTH = 4
 # Half the Earth's circumference: every point is within it.
 _WHOLE_EARTH_MILES = math.pi * EARTH_RADIUS_MILES
-
-
-class InvalidSearch(ValueError):
-    """A filter value the search does not know; `field` names the parameter."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """What a person or a partner asks for. Several values of one filter mean any of them."""
-
-    medications: frozenset[str] = frozenset()
-    otp_only: bool = False
-    kinds: frozenset[str] = frozenset()
-    payments: frozenset[str] = frozenset()
-    telehealth: bool = False
-    settings: frozenset[str] = frozenset()
-    groups: frozenset[str] = frozenset()
-    ages: frozenset[str] = frozenset()
-    languages: frozenset[str] = frozenset()
-    state: str = ""
-    text: str = ""
-    # Instead of the service filters: the listings whose sources say nothing about services.
-    services_unstated: bool = False
-
-    @property
-    def asks_about_services(self) -> bool:
-        """Whether a filter asks for something most sources do not state (payment, programs...)."""
-        return bool(self.payments or self.telehealth or self.settings or self.groups or self.ages or self.languages)
-
-    def unstated(self) -> SearchFilters:
-        """The same search, for the listings that do not say whether they offer what was asked."""
-        return replace(
-            self,
-            payments=frozenset(),
-            telehealth=False,
-            settings=frozenset(),
-            groups=frozenset(),
-            ages=frozenset(),
-            languages=frozenset(),
-            services_unstated=True,
-        )
-
-    def __post_init__(self) -> None:
-        checks = (
-            ("medication", self.medications),
-            ("kind", self.kinds),
-            ("payment", self.payments),
-            ("setting", self.settings),
-            ("group", self.groups),
-            ("age", self.ages),
-            ("language", self.languages),
-        )
-        for name, values in checks:
-            known = _KNOWN_CODES[name]
-            unknown = sorted(set(values) - set(known))
-            if unknown:
-                raise InvalidSearch(name, f"unknown {name} {', '.join(unknown)}; use one of: {', '.join(known)}")
-        if self.state and normalize_state(self.state) != self.state:
-            raise InvalidSearch("state", f"unknown state {self.state}; use a two-letter code such as OK")
 
 
 @dataclass(frozen=True)
@@ -145,71 +67,6 @@ class SearchResult:
     count_exact: bool = True
 
 
-def _facet_q(facet: str, codes: frozenset[str]) -> Q:
-    """Any of these codes of one facet; a code with a column of its own is read from the index."""
-    q = Q()
-    for code in sorted(codes):
-        if facet == "language" and code in LANGUAGE_FIELDS:
-            q |= Q(**{LANGUAGE_FIELDS[Language(code)]: True})
-        else:
-            q |= Q(search_codes__contains=f" {search_code(facet, code)} ")
-    return q
-
-
-def _filter_q(filters: SearchFilters) -> Q:
-    # Only providers known to offer a medication for opioid use disorder are search results; the
-    # directory also holds facilities whose services SAMHSA's file did not say. A listing that offers
-    # one without naming it is found when no particular medication is asked for (none, or all three).
-    if filters.medications and len(filters.medications) < len(_KNOWN_CODES["medication"]):
-        q = _any(Medication(name).field_name for name in sorted(filters.medications))
-    else:
-        q = _any([*(medication.field_name for medication in Medication), "moud_medication_not_named"])
-    q &= Q(active=True)
-    if filters.otp_only:
-        q &= Q(is_otp=True)
-    if filters.kinds:
-        q &= Q(kind__in=sorted(filters.kinds))
-    if filters.payments:
-        q &= _any(Payment(name).field_name for name in sorted(filters.payments))
-    if filters.telehealth:
-        q &= Q(offers_telehealth=True)
-    for facet, codes in (
-        ("setting", filters.settings),
-        ("group", filters.groups),
-        ("age", filters.ages),
-        ("language", filters.languages),
-    ):
-        if codes:
-            q &= _facet_q(facet, codes)
-    if filters.services_unstated:
-        q &= Q(services_stated=False)
-    if filters.state:
-        q &= Q(state=filters.state)
-    if filters.text:
-        q &= Q(name__icontains=filters.text) | Q(name2__icontains=filters.text)
-    return q
-
-
-def searchable_providers() -> QuerySet[Provider]:
-    """Every provider a search can return, anywhere."""
-    return Provider.objects.filter(_filter_q(SearchFilters()))
-
-
-def _any(field_names) -> Q:
-    q = Q()
-    for name in field_names:
-        q |= Q(**{name: True})
-    return q
-
-
-@lru_cache(maxsize=256)
-def _filter_sql(filters: SearchFilters, vendor: str) -> tuple[str, tuple[Any, ...]]:
-    """The WHERE clause of `_filter_q`, compiled by Django once per filter set and database."""
-    query = Provider.objects.filter(_filter_q(filters)).query
-    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
-    return sql, tuple(params)
-
-
 @lru_cache(maxsize=4)
 def _column(vendor: str, name: str) -> str:
     table = connection.ops.quote_name(Provider._meta.db_table)
@@ -223,10 +80,14 @@ def _dot_sql(vendor: str) -> str:
     return f"((({x} * %s) + ({y} * %s)) + ({z} * %s))"
 
 
-@lru_cache(maxsize=64)
-def _cells_sql(vendor: str, ranges: int) -> str:
+@lru_cache(maxsize=256)
+def _cells_sql(vendor: str, ranges: int, required_fields: tuple[str, ...]) -> str:
+    """The grid cell ranges, each with the rare filters every match must have: SQLite reads a rare filter's
+    own index for a range only when the range itself says so, and otherwise read all of that index, every
+    methadone program in the country for each circle (4-11 ms at a million providers)."""
     grid_cell = _column(vendor, "grid_cell")
-    return " OR ".join([f"({grid_cell} >= %s AND {grid_cell} <= %s)"] * ranges)
+    required = "".join(f" AND {_column(vendor, field)}" for field in required_fields)
+    return " OR ".join([f"({grid_cell} >= %s AND {grid_cell} <= %s{required})"] * ranges)
 
 
 def _within_circle_sql(location: Location, radius_miles: float, filters: SearchFilters) -> tuple[str, list[Any]]:
@@ -239,10 +100,11 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
     """
     vendor = connection.vendor
     cell_ranges = grid_cell_ranges(bounding_box(location.latitude, location.longitude, radius_miles))
-    filter_sql, filter_params = _filter_sql(filters, vendor)
+    filter_sql, filter_params = filters_where_sql(filters, vendor)
+    cells_sql = _cells_sql(vendor, len(cell_ranges), required_rare_fields(filters))
     sql = (
         f" FROM {connection.ops.quote_name(Provider._meta.db_table)}"
-        f" WHERE ({_cells_sql(vendor, len(cell_ranges))}) AND {filter_sql} AND {_dot_sql(vendor)} >= %s"
+        f" WHERE ({cells_sql}) AND {filter_sql} AND {_dot_sql(vendor)} >= %s"
     )
     return sql, [
         *(bound for cell_range in cell_ranges for bound in cell_range),
@@ -254,31 +116,66 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
 
 @lru_cache(maxsize=4)
 def _ranking_sql(vendor: str) -> tuple[str, str]:
-    """SELECT id, dot, to go before the FROM and WHERE, and the ORDER BY to go after them."""
+    """A ranking's SELECT, to go before its FROM and WHERE, and its ORDER BY, to go after them."""
     # At exactly the same distance, a listing at its own address before one at a ZIP or city center.
     approximate = f"CASE WHEN {_column(vendor, 'location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
     return (
-        f"SELECT {_column(vendor, 'id')}, {_dot_sql(vendor)}",
-        f" ORDER BY 2 DESC, {approximate} ASC, {_column(vendor, 'name')} ASC, 1 ASC LIMIT %s OFFSET %s",
+        f"SELECT {_column(vendor, 'id')} AS id, {_dot_sql(vendor)} AS dot, {approximate} AS approximate,"
+        f" {_column(vendor, 'name')} AS name",
+        " ORDER BY 2 DESC, 3 ASC, 4 ASC, 1 ASC LIMIT %s OFFSET %s",
     )
+
+
+def _payment_arms(filters: SearchFilters) -> list[SearchFilters]:
+    """The search as one search per payment asked, whose matches together are its matches.
+
+    Each payment then reads its own small index, where SQLite cannot use two of them for "this or that"
+    and read the search index over most of the country instead (85 ms for sliding fee or free care at a
+    million providers)."""
+    if len(filters.payments) < 2:
+        return [filters]
+    return [replace(filters, payments=frozenset({payment})) for payment in sorted(filters.payments)]
 
 
 def _ranked_ids(
     location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int
 ) -> list[tuple[int, float]]:
-    """(id, dot) of one page of matches within the radius, nearest first."""
-    within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
+    """(id, dot) of one page of matches within the radius, nearest first; with several payments, the
+    rankings of each merged."""
     select_sql, order_sql = _ranking_sql(connection.vendor)
-    params = [
-        *unit_vector(location.latitude, location.longitude),
-        *within_params,
-        *sorted(APPROXIMATE_PRECISIONS),
-        limit,
-        offset,
-    ]
+    before_within = [*unit_vector(location.latitude, location.longitude), *sorted(APPROXIMATE_PRECISIONS)]
+    arms, params = [], []
+    for number, arm in enumerate(_payment_arms(filters)):
+        within_sql, within_params = _within_circle_sql(location, radius_miles, arm)
+        arms.append(f"SELECT * FROM ({select_sql}{within_sql}{order_sql}) AS arm{number}")
+        params += [*before_within, *within_params, offset + limit, 0]
+    if len(arms) == 1:
+        sql = select_sql + within_sql + order_sql
+        params = [*before_within, *within_params, limit, offset]
+    else:
+        sql = (
+            f"SELECT * FROM ({' UNION '.join(arms)}) AS ranked"
+            " ORDER BY dot DESC, approximate ASC, name ASC, id ASC LIMIT %s OFFSET %s"
+        )
+        params += [limit, offset]
     with connection.cursor() as cursor:
-        cursor.execute(select_sql + within_sql + order_sql, params)
-        return cursor.fetchall()
+        cursor.execute(sql, params)
+        return [(provider_id, dot) for provider_id, dot, _, _ in cursor.fetchall()]
+
+
+def _match_ids_sql(
+    location: Location, radius_miles: float, filters: SearchFilters, *, most: int, kind: str = ""
+) -> tuple[str, list[Any]]:
+    """A subquery of the ids of matches within the radius (of one kind if given): at least `most` of them
+    when there are that many, all of them when there are fewer."""
+    id_sql = _column(connection.vendor, "id")
+    kind_sql = f" AND {_column(connection.vendor, 'kind')} = %s" if kind else ""
+    arms, params = [], []
+    for number, arm in enumerate(_payment_arms(filters)):
+        within_sql, within_params = _within_circle_sql(location, radius_miles, arm)
+        arms.append(f"SELECT * FROM (SELECT {id_sql} AS id{within_sql}{kind_sql} LIMIT %s) AS arm{number}")
+        params += [*within_params, *([kind] if kind else []), most]
+    return " UNION ".join(arms), params
 
 
 def _ranked_page(
@@ -293,16 +190,24 @@ def _ranked_page(
         ranked = _ranked_ids(location, circle, filters, 0, wanted)
         if len(ranked) == wanted or circle >= radius_miles:
             return ranked[offset:]
-        circle = min(circle * CIRCLE_GROWTH, radius_miles)
+        circle = min(_wider_circle(circle, len(ranked), wanted), radius_miles)
+
+
+def _wider_circle(circle_miles: float, found: int, wanted: int) -> float:
+    """The next circle: one that would hold `wanted` were the matches as dense as within this one, and a
+    little more. Four times wider at once could reach from a town into a city, whose thousands of rows
+    the next query would all read (33 ms at a million providers)."""
+    if not found:
+        return circle_miles * CIRCLE_GROWTH
+    return circle_miles * min(CIRCLE_GROWTH, max(1.25, 1.2 * math.sqrt(wanted / found)))
 
 
 def _count_within(location: Location, radius_miles: float, filters: SearchFilters) -> int:
     """How many match within the radius, counted up to one past MAX_EXACT_COUNT."""
-    within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 AS found{within_sql} LIMIT %s) AS matches"
+    ids_sql, params = _match_ids_sql(location, radius_miles, filters, most=MAX_EXACT_COUNT + 1)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*within_params, MAX_EXACT_COUNT + 1])
-        return cursor.fetchone()[0]
+        cursor.execute(f"SELECT COUNT(*) FROM ({ids_sql}) AS matches", params)
+        return min(cursor.fetchone()[0], MAX_EXACT_COUNT + 1)
 
 
 def count_matches(*, location: Location, radius_miles: float, filters: SearchFilters) -> int:
@@ -313,17 +218,15 @@ def count_matches(*, location: Location, radius_miles: float, filters: SearchFil
 def count_by_kind(*, location: Location, radius_miles: float, filters: SearchFilters) -> dict[str, int]:
     """How many matches within the radius are of each kind of provider, every kind named, each counted
     up to MAX_EXACT_COUNT (a kind with more says MAX_EXACT_COUNT)."""
-    within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
-    kinds = Kind.values
-    one_kind_sql = (
-        f"SELECT CAST(%s AS VARCHAR(20)), COUNT(*) FROM"
-        f" (SELECT 1 AS found{within_sql} AND {_column(connection.vendor, 'kind')} = %s LIMIT %s) AS of_kind"
-    )
-    params = [value for kind in kinds for value in (kind, *within_params, kind, MAX_EXACT_COUNT)]
+    kinds, one_kind_sqls, params = Kind.values, [], []
+    for kind in kinds:
+        ids_sql, ids_params = _match_ids_sql(location, radius_miles, filters, most=MAX_EXACT_COUNT, kind=kind)
+        one_kind_sqls.append(f"SELECT CAST(%s AS VARCHAR(20)), COUNT(*) FROM ({ids_sql}) AS of_kind")
+        params += [kind, *ids_params]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join([one_kind_sql] * len(kinds)), params)
+        cursor.execute(" UNION ALL ".join(one_kind_sqls), params)
         counts = dict(cursor.fetchall())
-    return {kind: counts.get(kind, 0) for kind in kinds}
+    return {kind: min(counts.get(kind, 0), MAX_EXACT_COUNT) for kind in kinds}
 
 
 def _matches(ranked: list[tuple[int, float]], within: bool) -> list[ProviderMatch]:
@@ -356,10 +259,11 @@ def provider_search(
     # Nothing within the radius: the nearest few anywhere. Whatever lies outside a circle is farther
     # than everything inside it, so widen until a circle holds them; each step costs a fraction of
     # the next, since the ranking reads only the search index.
-    wider = radius_miles
+    wider, nearest = radius_miles, []
     while wider < _WHOLE_EARTH_MILES:
+        wider = _wider_circle(wider, len(nearest), NEAREST_WHEN_NONE_WITHIN)
         # Past a thousand miles the box spans most of the country: search everywhere at once.
-        wider = wider * 4 if wider * 4 <= 1000 else _WHOLE_EARTH_MILES
+        wider = wider if wider <= 1000 else _WHOLE_EARTH_MILES
         nearest = _ranked_ids(location, wider, filters, 0, NEAREST_WHEN_NONE_WITHIN)
         if len(nearest) == NEAREST_WHEN_NONE_WITHIN or (nearest and wider == _WHOLE_EARTH_MILES):
             return SearchResult(

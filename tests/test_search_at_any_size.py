@@ -7,13 +7,17 @@ import sys
 
 import pytest
 from django.db import connection
+from django.db.models import Case, F, When
 from django.test.utils import CaptureQueriesContext
 
+from locator.geo import min_dot_for_radius, unit_vector
 from locator.models import Provider, SourceFile, SourceRecord
 from locator.places import resolve_location
 from locator.provenance import attach_source_listings
 from locator.result_rows import SHOWN_FIELDS, providers_with_sources
 from locator.search import MAX_EXACT_COUNT, SearchFilters, _ranked_ids, provider_search
+from locator.search_filters import searchable_providers
+from locator.vocabulary import APPROXIMATE_PRECISIONS, Payment
 from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +37,37 @@ def test_widening_circles_give_the_pages_of_a_full_ranking(shared_directory, nea
             full = _ranked_ids(location, radius, filters, offset, limit)
             if result.within_radius:
                 assert [match.provider.id for match in result.matches] == [row[0] for row in full]
+
+
+def _ranked_by_the_orm(location, radius, payments, offset, limit):
+    """The ranking as one plain ORM query: any of the payments, nearest first, then exact before
+    approximate, then name and id."""
+    x, y, z = unit_vector(location.latitude, location.longitude)
+    any_payment = searchable_providers().none()
+    for payment in payments:
+        any_payment |= searchable_providers().filter(**{Payment(payment).field_name: True})
+    ranked = (
+        any_payment.annotate(
+            dot=F("unit_x") * x + F("unit_y") * y + F("unit_z") * z,
+            approximate=Case(When(location_precision__in=APPROXIMATE_PRECISIONS, then=1), default=0),
+        )
+        .filter(dot__gte=min_dot_for_radius(radius))
+        .order_by("-dot", "approximate", "name", "id")
+    )
+    return list(ranked.values_list("id", flat=True)[offset : offset + limit])
+
+
+@pytest.mark.parametrize("near", DENSE_AND_SPARSE)
+@pytest.mark.parametrize("payments", [{"sliding_fee", "free"}, {"medicaid", "medicare", "cash"}])
+def test_several_payments_ranked_apart_give_the_ranking_of_one_query(shared_directory, near, payments):
+    location = resolve_location(near)
+    filters = SearchFilters(payments=frozenset(payments))
+    found = set()
+    for radius, offset, limit in ((25, 0, 20), (25, 10, 10), (500, 0, 100), (500, 95, 20)):
+        ranked = [row[0] for row in _ranked_ids(location, radius, filters, offset, limit)]
+        assert ranked == _ranked_by_the_orm(location, radius, payments, offset, limit)
+        found.update(ranked)
+    assert found
 
 
 def test_a_page_of_providers_loads_in_one_query_as_the_orm_loads_them(shared_directory):

@@ -32,7 +32,7 @@ from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.models import Provider
 from locator.places import LocationNotFound
 from locator.provenance import source_summaries
-from locator.search import searchable_providers
+from locator.search_filters import searchable_providers
 from locator.selectors import active_provider, location_to_search, result_page
 from locator.vocabulary import Medication
 
