@@ -67,7 +67,7 @@ class SearchResult:
     count_exact: bool = True
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)
 def _column(vendor: str, name: str) -> str:
     table = connection.ops.quote_name(Provider._meta.db_table)
     return f"{table}.{connection.ops.quote_name(Provider._meta.get_field(name).column)}"
@@ -96,7 +96,7 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
     Grid cells of the bounding box narrow the rows through the index, then the dot product keeps the
     exact circle. Written as SQL, its pieces quoted and compiled once per database, because building
     and compiling this query through the ORM cost ten times what the database spends answering it; the
-    filters still come from `_filter_q`.
+    filters still come from the ORM (`locator.search_filters`).
     """
     vendor = connection.vendor
     cell_ranges = grid_cell_ranges(bounding_box(location.latitude, location.longitude, radius_miles))
@@ -144,17 +144,19 @@ def _ranked_ids(
     rankings of each merged."""
     select_sql, order_sql = _ranking_sql(connection.vendor)
     before_within = [*unit_vector(location.latitude, location.longitude), *sorted(APPROXIMATE_PRECISIONS)]
-    arms, params = [], []
-    for number, arm in enumerate(_payment_arms(filters)):
-        within_sql, within_params = _within_circle_sql(location, radius_miles, arm)
-        arms.append(f"SELECT * FROM ({select_sql}{within_sql}{order_sql}) AS arm{number}")
-        params += [*before_within, *within_params, offset + limit, 0]
+    arms = _payment_arms(filters)
     if len(arms) == 1:
+        within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
         sql = select_sql + within_sql + order_sql
         params = [*before_within, *within_params, limit, offset]
     else:
+        arm_sqls, params = [], []
+        for number, arm in enumerate(arms):
+            within_sql, within_params = _within_circle_sql(location, radius_miles, arm)
+            arm_sqls.append(f"SELECT * FROM ({select_sql}{within_sql}{order_sql}) AS arm{number}")
+            params += [*before_within, *within_params, offset + limit, 0]
         sql = (
-            f"SELECT * FROM ({' UNION '.join(arms)}) AS ranked"
+            f"SELECT * FROM ({' UNION '.join(arm_sqls)}) AS ranked"
             " ORDER BY dot DESC, approximate ASC, name ASC, id ASC LIMIT %s OFFSET %s"
         )
         params += [limit, offset]
