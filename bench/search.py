@@ -120,6 +120,9 @@ def prepare_postgis() -> str:
             cursor.execute(f"CREATE INDEX provider_geog ON {table} USING GIST (geog)")
     except Exception as error:  # noqa: BLE001 - any failure means: no PostGIS here, say why
         return f"PostGIS: not measured ({str(error).splitlines()[0]}; apt-get install postgresql-15-postgis-3)"
+    with connection.cursor() as cursor:
+        # The new column rewrote the table: what the import's VACUUM ANALYZE left must be made again.
+        cursor.execute(f"VACUUM ANALYZE {table}")
     return ""
 
 
@@ -251,7 +254,7 @@ def replicate_to(target_size: int, seed: int) -> None:
             cursor.executemany(sql, batch)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def measure(label: str, queries, floor_queries, postgis_skipped: str) -> dict[str, tuple[float, float, float]]:
