@@ -199,12 +199,9 @@ def grid_cell(latitude: float, longitude: float) -> int:
     return _grid_row(latitude) * _GRID_COLUMNS + _grid_column(longitude)
 
 
-def grid_cell_ranges(box: BoundingBox, *, most: int = 128) -> list[tuple[int, int]]:
+def grid_cell_ranges(box: BoundingBox, *, most: int = 24) -> list[tuple[int, int]]:
     """Inclusive ranges of cell numbers that cover the box, adjacent ranges merged; past `most`
-    ranges (a box more than 1,100 miles tall), the one range from the first cell to the last.
-
-    That one range reads a band of latitude around the world: a "nearest anywhere" search widening past
-    500 miles read every Medicaid listing from Kansas to Oklahoma (23 ms at a million providers)."""
+    ranges (a box hundreds of miles tall), the one range from the first cell to the last."""
     columns = [(_grid_column(west), _grid_column(east)) for west, east in box.longitude_ranges]
     pieces = sorted(
         (row * _GRID_COLUMNS + west, row * _GRID_COLUMNS + east)

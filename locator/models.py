@@ -106,8 +106,8 @@ class Provider(models.Model):
     class Meta:
         ordering = ["name", "id"]
         # The search: the grid cells of its bounding box, then everything the ranking reads (the
-        # filters, the unit vector, the name for ties) inside the index, so that counting and ranking
-        # never touch the wide rows.
+        # filters, the unit vector, the name for ties, the id it returns, which PostgreSQL's index entries
+        # do not otherwise hold) inside the index, so that counting and ranking never touch the wide rows.
         indexes = [
             models.Index(
                 fields=[
@@ -137,6 +137,7 @@ class Provider(models.Model):
                     "unit_z",
                     "location_precision",
                     "name",
+                    "id",
                 ],
                 name="provider_search",
             ),

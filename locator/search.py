@@ -42,6 +42,16 @@ MAX_EXACT_COUNT = 1000
 # up to the radius; the first circle that holds the page is the last read.
 FIRST_CIRCLE_MILES = 2.0
 CIRCLE_GROWTH = 4
+# How a box's grid cells are asked for. Past the most ranges, one range from the first cell to the last
+# reads a band of latitude around the world: SQLite reads each range of an OR through an index cheaply, up
+# to a box 1,100 miles tall (a "nearest anywhere" Medicaid search that read a band took 23 ms at a million
+# providers); PostgreSQL plans each range against every index, which past two dozen cost more than the band.
+_MOST_CELL_RANGES = {"sqlite": 128}
+_MOST_CELL_RANGES_ELSEWHERE = 24
+# PostgreSQL reads a box of up to this many cells (a circle of about 100 miles) as one array of cells,
+# through the search index alone; ranges joined by OR made it fetch each row of the cells from the table
+# (Manhattan's 20,000 at a million providers: 28 ms). A longer array costs more to plan than to read.
+_MOST_CELLS_IN_ONE_ARRAY = 400
 # Half the Earth's circumference: every point is within it.
 _WHOLE_EARTH_MILES = math.pi * EARTH_RADIUS_MILES
 
@@ -99,15 +109,22 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
     filters still come from the ORM (`locator.search_filters`).
     """
     vendor = connection.vendor
-    cell_ranges = grid_cell_ranges(bounding_box(location.latitude, location.longitude, radius_miles))
+    box = bounding_box(location.latitude, location.longitude, radius_miles)
+    cell_ranges = grid_cell_ranges(box, most=_MOST_CELL_RANGES.get(vendor, _MOST_CELL_RANGES_ELSEWHERE))
     filter_sql, filter_params = filters_where_sql(filters, vendor)
-    cells_sql = _cells_sql(vendor, len(cell_ranges), required_rare_fields(filters))
+    cells = sum(last - first + 1 for first, last in cell_ranges)
+    if vendor == "postgresql" and cells <= _MOST_CELLS_IN_ONE_ARRAY:
+        cells_sql = f"{_column(vendor, 'grid_cell')} = ANY(%s)"
+        cells_params: list[Any] = [[cell for first, last in cell_ranges for cell in range(first, last + 1)]]
+    else:
+        cells_sql = _cells_sql(vendor, len(cell_ranges), required_rare_fields(filters))
+        cells_params = [bound for cell_range in cell_ranges for bound in cell_range]
     sql = (
         f" FROM {connection.ops.quote_name(Provider._meta.db_table)}"
         f" WHERE ({cells_sql}) AND {filter_sql} AND {_dot_sql(vendor)} >= %s"
     )
     return sql, [
-        *(bound for cell_range in cell_ranges for bound in cell_range),
+        *cells_params,
         *filter_params,
         *unit_vector(location.latitude, location.longitude),
         min_dot_for_radius(radius_miles),
