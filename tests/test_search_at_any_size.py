@@ -11,7 +11,7 @@ from django.db.models import Case, F, When
 from django.test.utils import CaptureQueriesContext
 
 from locator.geo import min_dot_for_radius, unit_vector
-from locator.models import Provider, SourceFile, SourceRecord
+from locator.models import Provider
 from locator.places import resolve_location
 from locator.provenance import attach_source_listings
 from locator.result_rows import SHOWN_FIELDS, providers_with_sources
@@ -133,20 +133,3 @@ def test_postgresql_connections_run_without_jit(db):
         with connection.cursor() as cursor:
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
-
-
-def test_an_import_leaves_the_planner_statistics_of_every_table_a_search_reads_and_vacuums_on_postgresql(
-    shared_directory,
-):
-    tables = [model._meta.db_table for model in (Provider, SourceRecord, SourceFile)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Never analyzed: -1 tuples; never vacuumed: no page known all-visible, so no index-only scan.
-            cursor.execute(
-                "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND reltuples > 0 AND relallvisible > 0",
-                [tables],
-            )
-        else:
-            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
-        analyzed = {row[0] for row in cursor.fetchall()}
-    assert set(tables) <= analyzed
