@@ -1,9 +1,10 @@
 """The one search core: a location, a radius and filters -> active MAT providers, nearest first.
 
-Each query has three steps: a bounding box, as ranges of indexed grid cells; the exact great-circle
-test as a dot product of unit vectors (`unit_x`, `unit_y`, `unit_z`), which is plain arithmetic on
-SQLite and PostgreSQL alike; and ranking by that dot product, then name, then id. A page is ranked in
-widening circles and counted up to 1,000, so that its cost follows the page, not the matches.
+Each query has three steps: a bounding box, as indexed grid cells (ranges of them, or on PostgreSQL an
+array of up to a few hundred); the exact great-circle test as a dot product of unit vectors (`unit_x`,
+`unit_y`, `unit_z`), which is plain arithmetic on SQLite and PostgreSQL alike; and ranking by that dot
+product, then name, then id. A page is ranked in widening circles and counted up to 1,000, so that its
+cost follows the page, not the matches.
 Web pages and the API both call `provider_search`; neither knows any of this.
 """
 
