@@ -115,11 +115,12 @@ class ProviderSearchQuery(serializers.Serializer):
 
     @property
     def fields(self) -> dict[str, serializers.Field]:
-        """The fields of the first query this thread validated, not a copy for each request, which cost
-        more than validating it. None of them reads the serializer or request it is bound to."""
+        """This thread's fields, not a copy for each request, which cost more than validating it. They are
+        bound to a query without data, so that no one's search stays in memory with them; none of them
+        reads the serializer it is bound to."""
         fields = getattr(_per_thread, "fields", None)
         if fields is None:
-            fields = _per_thread.fields = super().fields
+            fields = _per_thread.fields = serializers.Serializer.fields.func(ProviderSearchQuery())
         return fields
 
     def filters(self) -> SearchFilters:

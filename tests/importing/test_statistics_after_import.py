@@ -32,10 +32,9 @@ def test_import_samhsa_leaves_sqlite_the_statistics_of_every_table_a_search_read
 
 
 def test_import_samhsa_vacuums_and_analyzes_every_table_a_search_reads_on_postgresql(postgres_database):  # noqa: F811
-    admin_url = psycopg.conninfo.conninfo_to_dict(POSTGRES_ADMIN_URL)
-    url = (
-        f"postgres://{admin_url.get('user', 'postgres')}@{admin_url.get('host', '127.0.0.1')}:5432/{postgres_database}"
-    )
+    admin = psycopg.conninfo.conninfo_to_dict(POSTGRES_ADMIN_URL)
+    host, port = admin.get("host", "127.0.0.1"), admin.get("port", "5432")
+    url = f"postgres://{admin.get('user', 'postgres')}@{host}:{port}/{postgres_database}"
     _import_the_sample(url)
     with psycopg.connect(url) as database:
         # Never analyzed: -1 tuples; never vacuumed: no page known all-visible.
