@@ -11,6 +11,7 @@ Web pages and the API both call `provider_search`; neither knows any of this.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -76,6 +77,8 @@ class SearchResult:
     within_radius: bool
     matches: list[ProviderMatch] = field(default_factory=list)
     count_exact: bool = True
+    # Of the matches within the radius, how many of each kind (each up to MAX_EXACT_COUNT), when asked for.
+    count_by_kind: dict[str, int] | None = None
 
 
 @lru_cache(maxsize=64)
@@ -224,29 +227,30 @@ def _wider_circle(circle_miles: float, found: int, wanted: int) -> float:
 
 def _count_within(location: Location, radius_miles: float, filters: SearchFilters) -> int:
     """How many match within the radius, counted up to one past MAX_EXACT_COUNT."""
-    ids_sql, params = _match_ids_sql(location, radius_miles, filters, most=MAX_EXACT_COUNT + 1)
+    return _counts_within(location, radius_miles, filters, by_kind=False)[0]
+
+
+def _counts_within(
+    location: Location, radius_miles: float, filters: SearchFilters, *, by_kind: bool
+) -> tuple[int, dict[str, int]]:
+    """How many match within the radius (up to one past MAX_EXACT_COUNT) and, if asked, how many of each
+    kind (each up to MAX_EXACT_COUNT, every kind named): one round trip for all of them."""
+    counted = [("", MAX_EXACT_COUNT + 1), *((kind, MAX_EXACT_COUNT) for kind in Kind.values if by_kind)]
+    count_sqls, params = [], []
+    for kind, most in counted:
+        ids_sql, ids_params = _match_ids_sql(location, radius_miles, filters, most=most, kind=kind)
+        count_sqls.append(f"SELECT CAST(%s AS VARCHAR(20)), COUNT(*) FROM ({ids_sql}) AS counted")
+        params += [kind, *ids_params]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({ids_sql}) AS matches", params)
-        return min(cursor.fetchone()[0], MAX_EXACT_COUNT + 1)
+        cursor.execute(" UNION ALL ".join(count_sqls), params)
+        counts = dict(cursor.fetchall())
+    total = min(counts.get("", 0), MAX_EXACT_COUNT + 1)
+    return total, {kind: min(counts[kind], MAX_EXACT_COUNT) for kind in Kind.values if by_kind}
 
 
 def count_matches(*, location: Location, radius_miles: float, filters: SearchFilters) -> int:
     """How many match within the radius, up to MAX_EXACT_COUNT (which then means that many or more)."""
     return min(_count_within(location, radius_miles, filters), MAX_EXACT_COUNT)
-
-
-def count_by_kind(*, location: Location, radius_miles: float, filters: SearchFilters) -> dict[str, int]:
-    """How many matches within the radius are of each kind of provider, every kind named, each counted
-    up to MAX_EXACT_COUNT (a kind with more says MAX_EXACT_COUNT)."""
-    kinds, one_kind_sqls, params = Kind.values, [], []
-    for kind in kinds:
-        ids_sql, ids_params = _match_ids_sql(location, radius_miles, filters, most=MAX_EXACT_COUNT, kind=kind)
-        one_kind_sqls.append(f"SELECT CAST(%s AS VARCHAR(20)), COUNT(*) FROM ({ids_sql}) AS of_kind")
-        params += [kind, *ids_params]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(one_kind_sqls), params)
-        counts = dict(cursor.fetchall())
-    return {kind: min(counts.get(kind, 0), MAX_EXACT_COUNT) for kind in kinds}
 
 
 def _matches(ranked: list[tuple[int, float]], within: bool) -> list[ProviderMatch]:
@@ -257,9 +261,16 @@ def _matches(ranked: list[tuple[int, float]], within: bool) -> list[ProviderMatc
 
 
 def provider_search(
-    *, location: Location, radius_miles: float, filters: SearchFilters, offset: int = 0, limit: int = 20
+    *,
+    location: Location,
+    radius_miles: float,
+    filters: SearchFilters,
+    offset: int = 0,
+    limit: int = 20,
+    count_kinds: bool = False,
 ) -> SearchResult:
-    """Active providers matching `filters` within `radius_miles` of `location`, nearest first.
+    """Active providers matching `filters` within `radius_miles` of `location`, nearest first; with
+    `count_kinds`, also how many of each kind match within the radius.
 
     A person in withdrawal never gets an empty page: when nothing matches within the radius, the
     nearest matching providers anywhere come back, marked as outside it.
@@ -267,15 +278,22 @@ def provider_search(
     if not 0 < radius_miles <= MAX_RADIUS_MILES:
         raise InvalidSearch("radius", f"radius must be more than 0 and at most {MAX_RADIUS_MILES:g} miles")
     page = _ranked_page(location, radius_miles, filters, offset, limit)
+    kinds = None
     # A page that is not full is the last: it tells the count without asking.
     if len(page) < limit and (page or not offset):
         count = offset + len(page) if page else 0
     else:
-        count = _count_within(location, radius_miles, filters)
+        count, kinds = _counts_within(location, radius_miles, filters, by_kind=count_kinds)
     if count:
-        exact = count <= MAX_EXACT_COUNT
         matches = _matches(page, True) if page else []
-        return SearchResult(location, radius_miles, min(count, MAX_EXACT_COUNT), True, matches, exact)
+        if count_kinds and kinds is None and not offset:
+            # A first page that is not full holds every match: it tells their kinds too.
+            of_kind = Counter(match.provider.kind for match in matches)
+            kinds = {kind: of_kind[kind] for kind in Kind.values}
+        elif count_kinds and kinds is None:
+            kinds = _counts_within(location, radius_miles, filters, by_kind=True)[1]
+        exact = count <= MAX_EXACT_COUNT
+        return SearchResult(location, radius_miles, min(count, MAX_EXACT_COUNT), True, matches, exact, kinds)
     # Nothing within the radius: the nearest few anywhere. Whatever lies outside a circle is farther
     # than everything inside it, so widen until a circle holds them; each step costs a fraction of
     # the next, since the ranking reads only the search index.

@@ -13,7 +13,7 @@ from locator.geocoding import search_address_locator
 from locator.models import Provider
 from locator.places import Location, search_location
 from locator.provenance import attach_source_listings
-from locator.search import SearchFilters, SearchResult, count_by_kind, count_matches, provider_search
+from locator.search import SearchFilters, SearchResult, count_matches, provider_search
 from locator.vocabulary import Kind, Medication
 
 # The largest page number either skin accepts: deeper than anyone reads, small enough to refuse early.
@@ -73,12 +73,14 @@ def result_page(
 ) -> ResultPage:
     """One list of every kind asked for, nearest first, with its counts: the API's answer."""
     result = provider_search(
-        location=location, radius_miles=radius_miles, filters=filters, offset=(number - 1) * size, limit=size
+        location=location,
+        radius_miles=radius_miles,
+        filters=filters,
+        offset=(number - 1) * size,
+        limit=size,
+        count_kinds=True,
     )
-    if result.within_radius:
-        kinds = count_by_kind(location=location, radius_miles=radius_miles, filters=filters)
-    else:
-        kinds = dict.fromkeys(Kind.values, 0)
+    kinds = result.count_by_kind if result.within_radius else dict.fromkeys(Kind.values, 0)
     return ResultPage(result, number, size, _unstated_within_radius(location, radius_miles, filters), kinds)
 
 

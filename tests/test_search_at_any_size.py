@@ -4,6 +4,7 @@ gives; a count stays exact up to 1,000 and then says "1,000 or more"; PostgreSQL
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -15,9 +16,9 @@ from locator.models import Provider
 from locator.places import resolve_location
 from locator.provenance import attach_source_listings
 from locator.result_rows import SHOWN_FIELDS, providers_with_sources
-from locator.search import MAX_EXACT_COUNT, SearchFilters, _ranked_ids, provider_search
+from locator.search import MAX_EXACT_COUNT, SearchFilters, _ranked_ids, count_matches, provider_search
 from locator.search_filters import searchable_providers
-from locator.vocabulary import APPROXIMATE_PRECISIONS, Payment
+from locator.vocabulary import APPROXIMATE_PRECISIONS, Kind, Payment
 from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,31 @@ def test_several_payments_ranked_apart_give_the_ranking_of_one_query(shared_dire
         assert ranked == _ranked_by_the_orm(location, radius, payments, offset, limit)
         found.update(ranked)
     assert found
+
+
+@pytest.mark.parametrize("near", DENSE_AND_SPARSE)
+def test_each_kind_is_counted_as_a_search_of_that_kind_alone_counts_it(shared_directory, near):
+    """The kinds come with the total in one query, or from a first page that holds every match."""
+    location = resolve_location(near)
+    for radius, filters in ((5, SearchFilters()), (100, SearchFilters()), (25, SearchFilters(telehealth=True))):
+        total = provider_search(location=location, radius_miles=radius, filters=filters, limit=1).count
+        # The last page holds only the last match: its kinds are not all the kinds.
+        for offset, limit in ((0, 20), (0, 500), (20, 20), (max(total - 1, 0), 20)):
+            result = provider_search(
+                location=location, radius_miles=radius, filters=filters, offset=offset, limit=limit, count_kinds=True
+            )
+            if not result.within_radius:
+                assert result.count_by_kind is None
+                continue
+            alone = {
+                kind: count_matches(
+                    location=location, radius_miles=radius, filters=replace(filters, kinds=frozenset({kind}))
+                )
+                for kind in Kind.values
+            }
+            assert result.count_by_kind == alone
+            if result.count_exact:
+                assert sum(alone.values()) == result.count
 
 
 def test_a_page_of_providers_loads_in_one_query_as_the_orm_loads_them(shared_directory):
