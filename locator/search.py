@@ -1,10 +1,10 @@
 """The one search core: a location, a radius and filters -> active MAT providers, nearest first.
 
-Each query has three steps: a bounding box, as indexed grid cells (ranges of them, or on PostgreSQL an
-array of up to a few hundred); the exact great-circle test as a dot product of unit vectors (`unit_x`,
-`unit_y`, `unit_z`), which is plain arithmetic on SQLite and PostgreSQL alike; and ranking by that dot
-product, then name, then id. A page is ranked in widening circles and counted up to 1,000, so that its
-cost follows the page, not the matches.
+Each query has three steps: a bounding box, as indexed grid cells (ranges of them, joined to the rows on
+SQLite, or on PostgreSQL an array of up to a few hundred); the exact great-circle test as a dot product
+of unit vectors (`unit_x`, `unit_y`, `unit_z`), which is plain arithmetic on SQLite and PostgreSQL
+alike; and ranking by that dot product, then name, then id. A page is ranked in widening circles and
+counted up to 1,000, so that its cost follows the page, not the matches.
 Web pages and the API both call `provider_search`; neither knows any of this.
 """
 
@@ -45,9 +45,10 @@ MAX_EXACT_COUNT = 1000
 FIRST_CIRCLE_MILES = 2.0
 CIRCLE_GROWTH = 4
 # How a box's grid cells are asked for. Past the most ranges, one range from the first cell to the last
-# reads a band of latitude around the world: SQLite reads each range of an OR through an index cheaply, up
-# to a box 1,100 miles tall (a "nearest anywhere" Medicaid search that read a band took 23 ms at a million
-# providers); PostgreSQL plans each range against every index, which past two dozen cost more than the band.
+# reads a band of latitude around the world. SQLite joins each range to its rows (`_joined_ranges_sql`),
+# cheaply up to a box 1,100 miles tall (a "nearest anywhere" Medicaid search that read a band took 23 ms at a
+# million providers); PostgreSQL plans each range of an OR against every index, which past two dozen cost
+# more than the band.
 _MOST_CELL_RANGES = {"sqlite": 128}
 _MOST_CELL_RANGES_ELSEWHERE = 24
 # PostgreSQL reads a box of up to this many cells (a circle of about 100 miles) as one array of cells,
@@ -96,12 +97,25 @@ def _dot_sql(vendor: str) -> str:
 
 @lru_cache(maxsize=256)
 def _cells_sql(vendor: str, ranges: int, required_fields: tuple[str, ...]) -> str:
-    """The grid cell ranges, each with the rare filters every match must have: SQLite reads a rare filter's
-    own index for a range only when the range itself says so, and otherwise read all of that index, every
-    methadone program in the country for each circle (4-11 ms at a million providers)."""
+    """The grid cell ranges joined by OR, each naming the rare filters every match must have, so that a
+    range can be read through a rare filter's own partial index."""
     grid_cell = _column(vendor, "grid_cell")
     required = "".join(f" AND {_column(vendor, field)}" for field in required_fields)
     return " OR ".join([f"({grid_cell} >= %s AND {grid_cell} <= %s{required})"] * ranges)
+
+
+@lru_cache(maxsize=256)
+def _joined_ranges_sql(vendor: str, ranges: int) -> str:
+    """FROM and the start of WHERE: the box's cell ranges as a table of constant rows, each joined to the
+    providers in it. SQLite then reads each range through an index, a rare filter's partial one when
+    asked for. Given the same ranges joined by OR, past about 40 of them it read the whole search index
+    instead, testing each row against every range: 48 ms for the prescribers nearest Alaska's North Slope
+    at 65k providers, 0.1 ms joined."""
+    table = connection.ops.quote_name(Provider._meta.db_table)
+    return (
+        f" FROM (VALUES {', '.join(['(%s, %s)'] * ranges)}) AS cell_range CROSS JOIN {table}"
+        f" WHERE {_column(vendor, 'grid_cell')} BETWEEN cell_range.column1 AND cell_range.column2"
+    )
 
 
 def _within_circle_sql(location: Location, radius_miles: float, filters: SearchFilters) -> tuple[str, list[Any]]:
@@ -117,16 +131,18 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
     cell_ranges = grid_cell_ranges(box, most=_MOST_CELL_RANGES.get(vendor, _MOST_CELL_RANGES_ELSEWHERE))
     filter_sql, filter_params = filters_where_sql(filters, vendor)
     cells = sum(last - first + 1 for first, last in cell_ranges)
-    if vendor == "postgresql" and cells <= _MOST_CELLS_IN_ONE_ARRAY:
-        cells_sql = f"{_column(vendor, 'grid_cell')} = ANY(%s)"
-        cells_params: list[Any] = [[cell for first, last in cell_ranges for cell in range(first, last + 1)]]
+    table = connection.ops.quote_name(Provider._meta.db_table)
+    if vendor == "sqlite":
+        from_where_sql = _joined_ranges_sql(vendor, len(cell_ranges))
+        cells_params: list[Any] = [bound for cell_range in cell_ranges for bound in cell_range]
+    elif vendor == "postgresql" and cells <= _MOST_CELLS_IN_ONE_ARRAY:
+        from_where_sql = f" FROM {table} WHERE {_column(vendor, 'grid_cell')} = ANY(%s)"
+        cells_params = [[cell for first, last in cell_ranges for cell in range(first, last + 1)]]
     else:
-        cells_sql = _cells_sql(vendor, len(cell_ranges), required_rare_fields(filters))
+        ranges_sql = _cells_sql(vendor, len(cell_ranges), required_rare_fields(filters))
+        from_where_sql = f" FROM {table} WHERE ({ranges_sql})"
         cells_params = [bound for cell_range in cell_ranges for bound in cell_range]
-    sql = (
-        f" FROM {connection.ops.quote_name(Provider._meta.db_table)}"
-        f" WHERE ({cells_sql}) AND {filter_sql} AND {_dot_sql(vendor)} >= %s"
-    )
+    sql = f"{from_where_sql} AND {filter_sql} AND {_dot_sql(vendor)} >= %s"
     return sql, [
         *cells_params,
         *filter_params,
