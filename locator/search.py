@@ -29,7 +29,7 @@ from locator.geo import (
 from locator.models import Provider
 from locator.places import Location
 from locator.result_rows import providers_with_sources
-from locator.search_filters import InvalidSearch, SearchFilters, filters_where_sql, required_rare_fields
+from locator.search_filters import InvalidSearch, SearchFilters, filters_where_sql
 from locator.vocabulary import (
     APPROXIMATE_PRECISIONS,
     Kind,
@@ -96,12 +96,10 @@ def _dot_sql(vendor: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _cells_sql(vendor: str, ranges: int, required_fields: tuple[str, ...]) -> str:
-    """The grid cell ranges joined by OR, each naming the rare filters every match must have, so that a
-    range can be read through a rare filter's own partial index."""
+def _cells_sql(vendor: str, ranges: int) -> str:
+    """The grid cell ranges joined by OR."""
     grid_cell = _column(vendor, "grid_cell")
-    required = "".join(f" AND {_column(vendor, field)}" for field in required_fields)
-    return " OR ".join([f"({grid_cell} >= %s AND {grid_cell} <= %s{required})"] * ranges)
+    return " OR ".join([f"({grid_cell} >= %s AND {grid_cell} <= %s)"] * ranges)
 
 
 @lru_cache(maxsize=256)
@@ -139,8 +137,7 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
         from_where_sql = f" FROM {table} WHERE {_column(vendor, 'grid_cell')} = ANY(%s)"
         cells_params = [[cell for first, last in cell_ranges for cell in range(first, last + 1)]]
     else:
-        ranges_sql = _cells_sql(vendor, len(cell_ranges), required_rare_fields(filters))
-        from_where_sql = f" FROM {table} WHERE ({ranges_sql})"
+        from_where_sql = f" FROM {table} WHERE ({_cells_sql(vendor, len(cell_ranges))})"
         cells_params = [bound for cell_range in cell_ranges for bound in cell_range]
     sql = f"{from_where_sql} AND {filter_sql} AND {_dot_sql(vendor)} >= %s"
     return sql, [

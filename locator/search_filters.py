@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from locator.geo import normalize_state
-from locator.models import RARE_FILTER_FIELDS, Provider
+from locator.models import Provider
 from locator.vocabulary import FACETS, LANGUAGE_FIELDS, Kind, Language, Medication, Payment, search_code
 
 # Each filter's codes, listed once: a TextChoices class builds its list of values anew on every access.
@@ -149,15 +149,3 @@ def filters_where_sql(filters: SearchFilters, vendor: str) -> tuple[str, tuple[A
     query = Provider.objects.filter(_filter_q(filters)).query
     sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
     return sql, tuple(params)
-
-
-def required_rare_fields(filters: SearchFilters) -> tuple[str, ...]:
-    """The columns of rare filters that every match must have set, each with a small index of its own."""
-    required = [filters.otp_only and "is_otp", filters.telehealth and "offers_telehealth"]
-    if len(filters.medications) == 1:
-        required.append(Medication(next(iter(filters.medications))).field_name)
-    if len(filters.payments) == 1:
-        required.append(Payment(next(iter(filters.payments))).field_name)
-    if filters.languages == {Language.SPANISH.value}:
-        required.append(LANGUAGE_FIELDS[Language.SPANISH])
-    return tuple(sorted(field for field in required if field in RARE_FILTER_FIELDS.values()))
