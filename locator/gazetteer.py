@@ -20,10 +20,21 @@ class ZipPlace:
     state: str
     latitude: float
     longitude: float
-    # A ZIP of post office boxes only: its centre is a post office, not where anyone lives or works.
-    po_boxes_only: bool = False
     # Other names the Postal Service accepts for places in the ZIP ("Breckenridge Hills" in 63114).
     other_cities: tuple[str, ...] = ()
+    county: str = ""
+    # The Postal Service's kind of ZIP: STANDARD (streets where people live and work), PO BOX, UNIQUE (one
+    # organization's mail) or MILITARY.
+    zip_code_type: str = "STANDARD"
+
+    @property
+    def po_boxes_only(self) -> bool:
+        """Its centre is a post office, not where anyone lives or works."""
+        return self.zip_code_type == "PO BOX"
+
+    @property
+    def is_residential(self) -> bool:
+        return self.zip_code_type == "STANDARD"
 
     def names_city(self, name: str) -> bool:
         """Whether the ZIP is in the city of that name, by its own name or another the Postal Service
@@ -52,8 +63,9 @@ def _zip_places() -> dict[str, ZipPlace]:
             entry["state"],
             latitude,
             longitude,
-            po_boxes_only=entry.get("zip_code_type") == "PO BOX",
             other_cities=tuple(entry.get("acceptable_cities") or ()),
+            county=entry.get("county") or "",
+            zip_code_type=entry.get("zip_code_type") or "STANDARD",
         )
     return places
 
@@ -156,6 +168,11 @@ def city_keys(state: str | None = None) -> list[str]:
 
 def zip_place(zip_code: str) -> ZipPlace | None:
     return _zip_places().get(zip_code)
+
+
+def zip_places() -> list[ZipPlace]:
+    """Every ZIP code with a centre in the United States, in ZIP order."""
+    return sorted(_zip_places().values(), key=lambda place: place.zip_code)
 
 
 def city_centroid(name: str, state: str) -> tuple[float, float] | None:

@@ -9,6 +9,7 @@ from locator.geo import grid_cell, unit_vector
 from locator.vocabulary import (
     LANGUAGE_FIELDS,
     PAYMENT_FIELDS,
+    AccessMedication,
     Certification,
     Coverage,
     DatePrecision,
@@ -252,3 +253,42 @@ class ProblemReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_problem_display()}: {self.provider.name}"
+
+
+class ZipAccess(models.Model):
+    """How far one ZIP code's centre lies from the nearest active providers of one medication, in straight
+    miles: recomputed from the whole directory after each import that changes it (locator/access.py)."""
+
+    zip_code = models.CharField("ZIP", max_length=5)
+    medication = models.CharField(max_length=20, choices=AccessMedication.choices)
+    state = models.CharField(max_length=2)
+    county = models.CharField(max_length=100, blank=True)
+    # The Postal Service's kind of ZIP (gazetteer.ZipPlace.zip_code_type); only STANDARD ZIPs are where people
+    # live, so only they count in the shares of a county or a state.
+    zip_code_type = models.CharField(max_length=20)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    nearest = models.ForeignKey(Provider, null=True, on_delete=models.SET_NULL, related_name="+")
+    nearest_miles = models.FloatField(null=True)
+    second_nearest = models.ForeignKey(Provider, null=True, on_delete=models.SET_NULL, related_name="+")
+    second_nearest_miles = models.FloatField(null=True)
+    within_10_miles = models.PositiveIntegerField()
+    within_25_miles = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["zip_code", "medication"], name="one_access_per_zip_and_drug")]
+        indexes = [models.Index(fields=["state", "medication"]), models.Index(fields=["medication", "nearest"])]
+
+
+class AccessComputation(models.Model):
+    """One run of compute_access: which directory it measured, and what it cost."""
+
+    computed_at = models.DateTimeField()
+    # kept_answers.directory_version() of the directory it measured: the newest import's time.
+    directory_version = models.CharField(max_length=40)
+    providers = models.PositiveIntegerField()
+    zip_codes = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        get_latest_by = "computed_at"

@@ -93,6 +93,16 @@ class Medication(models.TextChoices):
         return f"offers_{self.value}"
 
 
+class AccessMedication(models.TextChoices):
+    """What the access metrics measure the distance to (locator/access.py)."""
+
+    BUPRENORPHINE = "buprenorphine", _("Buprenorphine")
+    # Methadone for opioid use disorder is given only at certified opioid treatment programs.
+    METHADONE = "methadone", _("Methadone (opioid treatment programs)")
+    NALTREXONE = "naltrexone", _("Naltrexone")
+    ANY = "any", _("Any medication for opioid use disorder")
+
+
 class Payment(models.TextChoices):
     MEDICAID = "medicaid", _("Medicaid")
     MEDICARE = "medicare", _("Medicare")

@@ -11,10 +11,19 @@ from django.core.cache import caches
 from django.db import connection
 
 from locator import kept_answers
+from locator.access import AccessReport, compute_access
 from locator.importing.importer import import_files
 from locator.importing.loading import DataDate
 from locator.importing.report import ImportReport
-from locator.models import GeocodedAddress, ProblemReport, Provider, SourceFile, SourceRecord
+from locator.models import (
+    AccessComputation,
+    GeocodedAddress,
+    ProblemReport,
+    Provider,
+    SourceFile,
+    SourceRecord,
+    ZipAccess,
+)
 from locator.vocabulary import DatePrecision
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +64,13 @@ def shared_directory(django_db_setup, django_db_blocker, shared_data_dir: Path) 
         return import_files([shared_data_dir], data_date=SHARED_UNDATED_FILES_DATE)
 
 
+@pytest.fixture(scope="session")
+def shared_access(shared_directory, django_db_blocker) -> AccessReport:
+    """The access metrics of the shared directory, computed once per test session and committed."""
+    with django_db_blocker.unblock():
+        return compute_access()
+
+
 @pytest.fixture
 def empty_directory(db) -> None:
     """No providers (nor reports about them), inside this test's transaction (the session's shared
@@ -63,5 +79,5 @@ def empty_directory(db) -> None:
     Plain DELETEs: the ORM's cascading delete would first load every one of the shared providers.
     """
     with connection.cursor() as cursor:
-        for model in (ProblemReport, SourceRecord, Provider, SourceFile, GeocodedAddress):
+        for model in (ZipAccess, AccessComputation, ProblemReport, SourceRecord, Provider, SourceFile, GeocodedAddress):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")

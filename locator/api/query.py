@@ -19,7 +19,7 @@ MAX_PAGE_SIZE = 100
 _per_thread = threading.local()
 
 
-def _choice_field(choices: tuple[str, ...], **kwargs: Any) -> serializers.ChoiceField:
+def choice_field(choices: tuple[str, ...], **kwargs: Any) -> serializers.ChoiceField:
     # The refusal lists what would work instead of echoing the value back, which may be huge.
     message = f"unknown value; use one of: {', '.join(choices)}"
     return serializers.ChoiceField(choices=choices, error_messages={"invalid_choice": message}, **kwargs)
@@ -29,7 +29,7 @@ class CommaSeparatedChoicesField(serializers.ListField):
     """`medication=buprenorphine,methadone` or `medication=buprenorphine&medication=methadone`."""
 
     def __init__(self, *, choices: tuple[str, ...], **kwargs: Any):
-        super().__init__(child=_choice_field(choices), max_length=len(choices), **kwargs)
+        super().__init__(child=choice_field(choices), max_length=len(choices), **kwargs)
 
     def get_value(self, dictionary: Any) -> Any:
         if self.field_name not in dictionary:
@@ -144,12 +144,12 @@ ALLOWED_PARAMETERS = set(ProviderSearchQuery().fields) | {"format"}
 MULTI_VALUED = {"medication", "kind", "payment", "setting", "group", "age", "language"}
 
 
-def check_parameter_names(query: QueryDict) -> None:
+def check_parameter_names(
+    query: QueryDict, allowed: set[str] = ALLOWED_PARAMETERS, multi_valued: set[str] = MULTI_VALUED
+) -> None:
     """Unknown or repeated parameters are mistakes a partner wants to hear about, not silently ignore."""
     for name in query:
-        if name not in ALLOWED_PARAMETERS:
-            raise serializers.ValidationError(
-                {name: f"unknown parameter; known: {', '.join(sorted(ALLOWED_PARAMETERS))}"}
-            )
-        if name not in MULTI_VALUED and len(query.getlist(name)) > 1:
+        if name not in allowed:
+            raise serializers.ValidationError({name: f"unknown parameter; known: {', '.join(sorted(allowed))}"})
+        if name not in multi_valued and len(query.getlist(name)) > 1:
             raise serializers.ValidationError({name: "given more than once"})

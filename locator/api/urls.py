@@ -1,13 +1,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from locator.api import views
+from locator.api import access, views
 
 app_name = "api"
 
 urlpatterns = [
     path("providers/", views.ProviderListView.as_view(), name="provider-list"),
     path("providers/<int:provider_id>/", views.ProviderDetailView.as_view(), name="provider-detail"),
+    path("access/", access.AccessView.as_view(), name="access"),
+    path("access/critical/", access.CriticalAccessView.as_view(), name="access-critical"),
     path("meta/", views.MetaView.as_view(), name="meta"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI, served from this site with its script in a file of its own: Redoc's page loads web fonts

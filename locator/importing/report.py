@@ -52,6 +52,11 @@ class ImportReport:
     def for_source(self, source: Source) -> SourceReport:
         return self.sources.setdefault(source, SourceReport(source))
 
+    @property
+    def changed_directory(self) -> bool:
+        """Whether a provider was added, changed or deactivated."""
+        return any(report.created or report.updated or report.deactivated for report in self.sources.values())
+
 
 def unknown_labels_by_category(labels: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
     """{category: {label: listings}}, most frequent first: how SourceFile keeps them for the admin."""

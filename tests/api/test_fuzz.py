@@ -25,7 +25,13 @@ from config.wsgi import application
 
 SEED = 20261125
 # Generated requests per operation; the search takes most, since it has all the parameters.
-EXAMPLES = {"GET /api/v1/providers/": 900, "GET /api/v1/providers/{provider_id}/": 250, "GET /api/v1/meta/": 20}
+EXAMPLES = {
+    "GET /api/v1/providers/": 900,
+    "GET /api/v1/providers/{provider_id}/": 250,
+    "GET /api/v1/meta/": 20,
+    "GET /api/v1/access/": 150,
+    "GET /api/v1/access/critical/": 60,
+}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -51,7 +57,7 @@ def wsgi_calls_share_the_test_connection():
 
 
 def test_generated_requests_conform_to_the_schema_and_never_fail(
-    shared_directory, wsgi_calls_share_the_test_connection
+    shared_directory, shared_access, wsgi_calls_share_the_test_connection
 ):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     requests_sent: Counter[str] = Counter()

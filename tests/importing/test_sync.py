@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from locator.importing.sync import SyncFailed, findtreatment_queries, sync_samhsa
-from locator.models import Provider, SourceFile, SourceRecord
+from locator.models import Provider, SourceFile, SourceRecord, ZipAccess
 from locator.vocabulary import Source
 from tests.conftest import FIXTURES_DIR
 from tests.importing import replay_server
@@ -149,6 +149,10 @@ def test_far_fewer_listings_than_last_time_are_refused_unless_forced(samhsa):
     assert "forced past: FindTreatment sweep: 1 listings" in output.getvalue()
     # The complete national sweep no longer lists the others: they leave the search.
     assert SourceRecord.objects.filter(source="findtreatment", active=True).count() == 1
+    # And the access metrics measure the directory that is left.
+    assert "Access metrics for" in output.getvalue()
+    remaining = set(Provider.objects.filter(active=True).values_list("id", flat=True))
+    assert set(ZipAccess.objects.filter(medication="any").values_list("nearest", flat=True)) <= remaining
 
 
 def test_pages_that_change_while_they_are_fetched_are_refused(samhsa):

@@ -2,10 +2,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from locator.access import access_is_missing
 from locator.importing.formats import FORMAT_NAMES
 from locator.importing.importer import import_files
 from locator.importing.loading import DataDate, data_date_from_name
@@ -63,3 +65,5 @@ class Command(BaseCommand):
             raise CommandError("Interrupted: nothing was imported, the directory is as it was.") from None
         for line in report_lines(report):
             self.stdout.write(line)
+        if report.changed_directory or access_is_missing():
+            call_command("compute_access", stdout=self.stdout, verbosity=options["verbosity"])

@@ -1,6 +1,8 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from locator.access import access_is_missing
 from locator.importing.records import ImportFailed
 from locator.importing.report import report_lines
 from locator.importing.sync import SyncFailed, sync_samhsa
@@ -48,3 +50,5 @@ class Command(BaseCommand):
             self.stdout.write(note)
         for line in lines[len(warnings) :]:
             self.stdout.write(line)
+        if report.imported.changed_directory or access_is_missing():
+            call_command("compute_access", stdout=self.stdout, verbosity=options["verbosity"])
