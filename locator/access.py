@@ -269,3 +269,50 @@ def critical_providers(
     )
     providers = Provider.objects.in_bulk([row["nearest"] for row in ranked])
     return [CriticalProvider(providers[row["nearest"]], row["zip_codes"], row["miles_saved"]) for row in ranked]
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """One area's shares for one medication, as a table shows them."""
+
+    name: str
+    residential_zip_codes: int
+    within: dict[int, float | None]
+
+    @property
+    def beyond_25_miles(self) -> float | None:
+        share = self.within[25]
+        return None if share is None else 1 - share
+
+
+@dataclass(frozen=True)
+class StateReport:
+    state: str
+    medication: AccessMedication
+    # Every medication's shares for the state as a whole, in AccessMedication's order.
+    state_rows: list[tuple[AccessMedication, AreaRow]]
+    # Those farthest from the medication first: the largest share of ZIP codes beyond 25 miles, then the
+    # smallest share within 50.
+    counties: list[AreaRow]
+    critical: list[CriticalProvider]
+
+
+def state_report(state: str, medication: AccessMedication, *, critical_limit: int = 10) -> StateReport:
+    rows = state_access(state)
+    whole = area_shares(state, rows)
+    counties = [
+        AreaRow(area.name, area.residential_zip_codes, area.shares[medication.value])
+        for area in county_shares(rows)
+        if area.residential_zip_codes
+    ]
+    # Among counties as far beyond 25 miles, those with fewer ZIP codes within 50 miles come first.
+    counties.sort(key=lambda row: (-(row.beyond_25_miles or 0.0), row.within[50] or 0.0, row.name))
+    return StateReport(
+        state=state,
+        medication=medication,
+        state_rows=[
+            (each, AreaRow(state, whole.residential_zip_codes, whole.shares[each.value])) for each in AccessMedication
+        ],
+        counties=counties,
+        critical=critical_providers(medication, state=state, limit=critical_limit),
+    )

@@ -42,6 +42,13 @@ def no_recent_answers_between_tests():
     kept_answers.forget_directory_version()
 
 
+@pytest.fixture(autouse=True)
+def no_access_metrics_after_imports(settings):
+    """An import command's recomputation of the access metrics writes 168,000 rows (seconds each time);
+    the tests of that step turn it back on."""
+    settings.LOCATOR_ACCESS_AFTER_IMPORT = False
+
+
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
     """../shared/data; tests needing it skip where it is absent, and fail in CI where it must be there."""

@@ -207,7 +207,8 @@ def test_before_the_first_computation_the_access_api_says_so(client, shared_acce
 
 
 @pytest.mark.django_db
-def test_import_samhsa_measures_access_when_it_changes_the_directory_and_not_otherwise(empty_directory):
+def test_import_samhsa_measures_access_when_it_changes_the_directory_and_not_otherwise(empty_directory, settings):
+    settings.LOCATOR_ACCESS_AFTER_IMPORT = True
     output = io.StringIO()
     call_command("import_samhsa", "--sample", str(FIXTURES_DIR), stdout=output)
     assert "Access metrics for" in output.getvalue()
@@ -218,3 +219,11 @@ def test_import_samhsa_measures_access_when_it_changes_the_directory_and_not_oth
     call_command("import_samhsa", "--sample", str(FIXTURES_DIR), stdout=output)
     assert "Access metrics for" not in output.getvalue()
     assert AccessComputation.objects.get() == first
+
+
+@pytest.mark.django_db
+def test_an_operator_can_leave_the_access_metrics_to_a_schedule(empty_directory, settings):
+    settings.LOCATOR_ACCESS_AFTER_IMPORT = False
+    output = io.StringIO()
+    call_command("import_samhsa", "--sample", str(FIXTURES_DIR), stdout=output)
+    assert "Access metrics for" not in output.getvalue() and not AccessComputation.objects.exists()

@@ -10,7 +10,6 @@ from typing import Any
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
@@ -22,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from locator import access
+from locator.api.access_schema import STATE_ANSWER, STRAIGHT_LINE, ZIP_ANSWER, ZIP_EXAMPLE
 from locator.api.errors import BAD_PARAMETER, ERROR_SCHEMA, NOT_FOUND, THROTTLED
 from locator.api.query import PlainIntegerField, check_parameter_names, choice_field
 from locator.api.renderers import CSVRenderer, GeoJSONRenderer
@@ -30,10 +30,6 @@ from locator.geo import STATE_NAMES
 from locator.models import Provider, ZipAccess
 from locator.vocabulary import AccessMedication
 
-STRAIGHT_LINE = (
-    "Straight-line (great-circle) miles from the centre of the ZIP code. The drive is longer, on rural roads "
-    "much longer, and a ZIP code's centre is not where everyone in it lives."
-)
 MEDICATIONS = tuple(medication.value for medication in AccessMedication)
 STATES = tuple(sorted(STATE_NAMES))
 
@@ -196,98 +192,6 @@ class AccessCSVRenderer(CSVRenderer):
         writer.writeheader()
         writer.writerows(rows)
         return output.getvalue().encode("utf-8")
-
-
-_MEASURES = inline_serializer(
-    "AccessMeasures",
-    fields={
-        "nearest_miles": serializers.FloatField(allow_null=True, help_text=STRAIGHT_LINE),
-        "second_nearest_miles": serializers.FloatField(allow_null=True),
-        "nearest": serializers.ListField(
-            child=serializers.DictField(), help_text="The nearest two providers: id, name, API url, miles."
-        ),
-        "within_10_miles": serializers.IntegerField(help_text="Active providers within 10 miles."),
-        "within_25_miles": serializers.IntegerField(help_text="Active providers within 25 miles."),
-    },
-)
-ZIP_ANSWER = inline_serializer(
-    "ZipAccess",
-    fields={
-        "zip": serializers.CharField(),
-        "latitude": serializers.FloatField(),
-        "longitude": serializers.FloatField(),
-        "state": serializers.CharField(),
-        "county": serializers.CharField(),
-        "zip_code_type": serializers.CharField(
-            help_text="STANDARD (where people live and work), PO BOX, UNIQUE (one organization) or MILITARY."
-        ),
-        "medications": serializers.DictField(
-            child=_MEASURES,
-            help_text="One entry per buprenorphine, methadone (opioid treatment programs), naltrexone and any.",
-        ),
-        "computed_at": serializers.DateTimeField(help_text="When the metrics were computed, after an import."),
-        "distance": serializers.CharField(help_text="What the miles mean."),
-    },
-)
-_SHARES = serializers.DictField(
-    child=serializers.DictField(child=serializers.FloatField(allow_null=True)),
-    help_text='Per medication, the share (0 to 1) of residential ZIP codes within "10", "25" and "50" miles.',
-)
-STATE_ANSWER = inline_serializer(
-    "StateAccess",
-    fields={
-        "state": serializers.CharField(),
-        "residential_zip_codes": serializers.IntegerField(),
-        "within_miles_share": _SHARES,
-        "counties": serializers.ListField(
-            child=inline_serializer(
-                "CountyAccess",
-                fields={
-                    "county": serializers.CharField(),
-                    "residential_zip_codes": serializers.IntegerField(),
-                    "within_miles_share": _SHARES,
-                },
-            )
-        ),
-        "results": serializers.ListField(
-            child=serializers.DictField(),
-            help_text="Every ZIP code of the state: zip, county, zip_code_type, latitude, longitude, and medications "
-            "as for one ZIP code, with the nearest two providers' ids (nearest_ids) instead of links.",
-        ),
-        "computed_at": serializers.DateTimeField(),
-        "distance": serializers.CharField(),
-    },
-)
-ZIP_EXAMPLE = OpenApiExample(
-    "Tulsa, OK",
-    value={
-        "zip": "74103",
-        "latitude": 36.1539,
-        "longitude": -95.9954,
-        "state": "OK",
-        "county": "Tulsa County",
-        "zip_code_type": "STANDARD",
-        "medications": {
-            "methadone": {
-                "nearest_miles": 2.61,
-                "second_nearest_miles": 6.03,
-                "nearest": [
-                    {
-                        "id": 812,
-                        "name": "Example OTP",
-                        "url": "https://example.org/api/v1/providers/812/",
-                        "miles": 2.61,
-                    }
-                ],
-                "within_10_miles": 4,
-                "within_25_miles": 4,
-            }
-        },
-        "computed_at": "2026-12-04T22:00:00Z",
-        "distance": STRAIGHT_LINE,
-    },
-    response_only=True,
-)
 
 
 class AccessView(LocatorAPIView):

@@ -115,6 +115,12 @@ def miles(distance_miles: float) -> str:
 
 
 @register.filter
+def percent(share: float | None) -> str:
+    """A share from 0 to 1 as a whole percentage; a dash where there is nothing to share."""
+    return "–" if share is None else f"{number_format(share * 100, 0)}%"
+
+
+@register.filter
 def is_approximate(provider: Provider) -> bool:
     return provider.location_precision in APPROXIMATE_PRECISIONS
 

@@ -7,12 +7,13 @@ from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from locator.geo import STATE_NAMES
 from locator.models import ProblemReport
 from locator.places import MAX_QUERY_LENGTH
 from locator.plain_numbers import is_plain_decimal, is_plain_integer
 from locator.search import SearchFilters
 from locator.selectors import MAX_PAGE
-from locator.vocabulary import Age, Group, Language, Medication, Payment, Setting
+from locator.vocabulary import AccessMedication, Age, Group, Language, Medication, Payment, Setting
 
 RADIUS_CHOICES_MILES = (5, 10, 25, 50, 100)
 DEFAULT_RADIUS_MILES = 25
@@ -171,3 +172,21 @@ class ProblemReportForm(forms.ModelForm):
                 _("Your report could not be sent. Please leave the last field empty."), code="honeypot"
             )
         return data
+
+
+class AccessForm(forms.Form):
+    """The access page's GET form: a state, and the medication its tables and map measure."""
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[("", _("Choose a state")), *sorted(STATE_NAMES.items(), key=lambda item: item[1])],
+    )
+    medication = forms.ChoiceField(
+        label=_("Medication"),
+        choices=AccessMedication.choices,
+        required=False,
+        initial=AccessMedication.METHADONE.value,
+    )
+
+    def clean_medication(self) -> AccessMedication:
+        return AccessMedication(self.cleaned_data["medication"] or AccessMedication.METHADONE)

@@ -13,7 +13,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from locator import access
+from locator.geo import STATE_NAMES
 from locator.health import check_health
 from locator.http_rules import allow_methods
 from locator.kept_answers import answer_key, keep_answer, kept_answer
@@ -24,9 +27,16 @@ from locator.search import MAX_EXACT_COUNT
 from locator.selectors import ResultLists, ResultPage, active_provider, location_to_search, result_lists
 from locator.templatetags.locator_web import is_approximate
 from locator.vocabulary import LocationPrecision
-from locator.web.forms import ProblemReportForm, SearchForm
+from locator.web.forms import AccessForm, ProblemReportForm, SearchForm
 
 RESULTS_PER_PAGE = 10
+# The access map's distance bands: up to so many miles, and how the legend names them.
+ACCESS_MAP_BANDS = [
+    (10, gettext_lazy("10 miles or less")),
+    (25, gettext_lazy("10 to 25 miles")),
+    (50, gettext_lazy("25 to 50 miles")),
+    (None, gettext_lazy("More than 50 miles")),
+]
 PAGE_MAX_AGE_SECONDS = 300
 
 
@@ -87,6 +97,16 @@ def _search_into(context: dict[str, Any], form: SearchForm, query: QueryDict) ->
     return 404 if answer.is_past_the_end else 200
 
 
+def _leaflet() -> dict[str, str]:
+    """What a map's script needs to load Leaflet from this site and its tiles from the configured host."""
+    return {
+        "leaflet_js": static("locator/vendor/leaflet/leaflet.js"),
+        "leaflet_css": static("locator/vendor/leaflet/leaflet.css"),
+        "tiles": settings.LOCATOR_MAP_TILE_URL,
+        "attribution": settings.LOCATOR_MAP_ATTRIBUTION,
+    }
+
+
 def _results_context(answer: ResultLists, query: QueryDict) -> dict[str, Any]:
     location = answer.programs.result.location
     lists = [
@@ -102,10 +122,7 @@ def _results_context(answer: ResultLists, query: QueryDict) -> dict[str, Any]:
         "lists": lists,
         "max_exact_count": MAX_EXACT_COUNT,
         "map_data": {
-            "leaflet_js": static("locator/vendor/leaflet/leaflet.js"),
-            "leaflet_css": static("locator/vendor/leaflet/leaflet.css"),
-            "tiles": settings.LOCATOR_MAP_TILE_URL,
-            "attribution": settings.LOCATOR_MAP_ATTRIBUTION,
+            **_leaflet(),
             "center": [location.latitude, location.longitude],
             "labels": {
                 "show": _("Show map"),
@@ -208,6 +225,36 @@ def report_problem(request: HttpRequest, provider_id: int) -> HttpResponse:
     form.save()
     query = {"reported": "1", **({"lang": request.chosen_language} if request.chosen_language else {})}
     return redirect(f"{reverse('provider', args=[provider.id])}?{urlencode(query)}#report", permanent=False)
+
+
+@allow_methods("GET", "HEAD")
+def access_page(request: HttpRequest) -> HttpResponse:
+    form = AccessForm(request.GET if "state" in request.GET else None)
+    context: dict[str, Any] = {"form": form, "computation": access.computation()}
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound and context["computation"]:
+        state = form.cleaned_data["state"]
+        context["report"] = access.state_report(state, form.cleaned_data["medication"])
+        context["state_name"] = STATE_NAMES[state]
+        context["map_bands"] = ACCESS_MAP_BANDS
+        context["map_data"] = {
+            **_leaflet(),
+            "points": f"{reverse('api:access')}?{urlencode({'state': state, 'format': 'geojson'})}",
+            "medication": form.cleaned_data["medication"].value,
+            "bands": [[upper, str(label)] for upper, label in ACCESS_MAP_BANDS],
+            "labels": {
+                "zip": _("ZIP code"),
+                "miles": _("miles"),
+                "none": _("none known"),
+                "show": _("Show map"),
+                "hide": _("Hide map"),
+            },
+        }
+    response = render(request, "locator/access.html", context, status=status)
+    response.allows_map_tiles = "map_data" in context
+    return response
 
 
 @allow_methods("GET", "HEAD")

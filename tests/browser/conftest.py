@@ -37,7 +37,7 @@ def _require_browser() -> None:
 
 
 @pytest.fixture(scope="session")
-def live_url(shared_directory, django_db_blocker) -> Iterator[str]:
+def live_url(shared_directory, shared_access, django_db_blocker) -> Iterator[str]:
     """The site served by a thread of this process, reading the session's committed directory, with a
     staff login (REVIEWER) for the admin."""
     _require_browser()

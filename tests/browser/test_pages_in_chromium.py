@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from locator import access
 from tests.browser.conftest import REVIEWER
 from tests.conftest import PROJECT_DIR
 
@@ -193,6 +194,25 @@ def test_no_third_party_request_until_the_map_is_asked_for(page: Page, live_url)
     assert tiles and all(urlsplit(url).netloc == "tile.openstreetmap.org" for url in tiles)
 
 
+def test_the_access_map_shows_every_zip_code_of_the_state_only_when_asked(page: Page, live_url):
+    own_host = urlsplit(live_url).netloc
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.route(
+        "https://tile.openstreetmap.org/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=ONE_PIXEL_PNG),
+    )
+    page.goto("/access/?state=RI&medication=methadone")
+    expect(page.locator("#counties-heading")).to_be_visible()
+    assert {urlsplit(url).netloc for url in requested} == {own_host}
+    expect(page.locator("#access-map-legend")).to_be_hidden()
+    page.get_by_role("button", name="Show map").click()
+    zip_codes = {row.zip_code for row in access.state_access("RI")}
+    expect(page.locator(".zip-point")).to_have_count(len(zip_codes))
+    expect(page.locator("#access-map-legend")).to_contain_text("More than 50 miles")
+    assert {urlsplit(url).netloc for url in requested} == {own_host, "tile.openstreetmap.org"}
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize(
     "path",
@@ -206,6 +226,8 @@ def test_no_third_party_request_until_the_map_is_asked_for(page: Page, live_url)
         "/?near=123+Main+St+Springfield+IL",
         "PROVIDER",
         "/about/",
+        "/access/",
+        "/access/?state=OK",
     ],
 )
 @pytest.mark.parametrize(("width", "height"), [(360, 800), (1280, 900)])

@@ -2,6 +2,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
@@ -65,5 +66,5 @@ class Command(BaseCommand):
             raise CommandError("Interrupted: nothing was imported, the directory is as it was.") from None
         for line in report_lines(report):
             self.stdout.write(line)
-        if report.changed_directory or access_is_missing():
+        if settings.LOCATOR_ACCESS_AFTER_IMPORT and (report.changed_directory or access_is_missing()):
             call_command("compute_access", stdout=self.stdout, verbosity=options["verbosity"])

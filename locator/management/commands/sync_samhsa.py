@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
@@ -50,5 +51,5 @@ class Command(BaseCommand):
             self.stdout.write(note)
         for line in lines[len(warnings) :]:
             self.stdout.write(line)
-        if report.imported.changed_directory or access_is_missing():
+        if settings.LOCATOR_ACCESS_AFTER_IMPORT and (report.imported.changed_directory or access_is_missing()):
             call_command("compute_access", stdout=self.stdout, verbosity=options["verbosity"])

@@ -62,18 +62,6 @@
   var mapElement = document.getElementById("map");
   var map = null;
 
-  function loadLeaflet(done) {
-    if (window.L) { done(); return; }
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = data.leaflet_css;
-    document.head.appendChild(css);
-    var script = document.createElement("script");
-    script.src = data.leaflet_js;
-    script.onload = done;
-    document.head.appendChild(script);
-  }
-
   function numberedIcon(text, className) {
     return window.L.divIcon({ className: "map-marker " + className, html: text, iconSize: [28, 28], iconAnchor: [14, 14] });
   }
@@ -103,6 +91,6 @@
     mapElement.hidden = !showing;
     mapButton.setAttribute("aria-expanded", String(showing));
     mapButton.textContent = showing ? data.labels.hide : data.labels.show;
-    if (showing && !map) { loadLeaflet(drawMap); }
+    if (showing && !map) { window.locatorLoadLeaflet(data, drawMap); }
   });
 })();
