@@ -246,12 +246,15 @@ LOCATOR_RECENT_ANSWERS = int(os.environ.get("LOCATOR_RECENT_ANSWERS", "2000"))
 # Newer SAMHSA data than this many days is current; older, and every page says so (FindTreatment.gov
 # changes daily; a sync every week or two keeps the directory well inside it).
 LOCATOR_STALE_AFTER_DAYS = int(os.environ.get("LOCATOR_STALE_AFTER_DAYS", "45"))
-# import_samhsa and sync_samhsa recompute the access metrics when they change the directory (about 4 s);
-# "0" leaves it to a scheduled `manage.py compute_access`.
-LOCATOR_ACCESS_AFTER_IMPORT = os.environ.get("LOCATOR_ACCESS_AFTER_IMPORT", "1") != "0"
+# import_samhsa and sync_samhsa recompute the access metrics and rewrite the export files when they change
+# the directory (seconds); "0" leaves it to a scheduled `manage.py compute_access` and `export_directory`.
+LOCATOR_REFRESH_AFTER_IMPORT = os.environ.get("LOCATOR_REFRESH_AFTER_IMPORT", "1") != "0"
 
 # Rate limits count in `default`, which every worker sees: a folder of files on one machine, or the Redis
 # at CACHE_URL when several machines must share one count.
+# Where the whole directory is written as files after each import (locator/api/exports.py); several servers
+# need one folder they share.
+LOCATOR_EXPORT_DIR = Path(os.environ.get("LOCATOR_EXPORT_DIR") or BASE_DIR / "var" / "exports")
 LOCATOR_CACHE_DIR = Path(os.environ.get("LOCATOR_CACHE_DIR") or BASE_DIR / "var" / "cache")
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.test import override_settings
 
 from locator import kept_answers
 from locator.access import AccessReport, compute_access
+from locator.api.exports import ExportReport, write_exports
 from locator.importing.importer import import_files
 from locator.importing.loading import DataDate
 from locator.importing.report import ImportReport
@@ -46,7 +49,7 @@ def no_recent_answers_between_tests():
 def no_access_metrics_after_imports(settings):
     """An import command's recomputation of the access metrics writes 168,000 rows (seconds each time);
     the tests of that step turn it back on."""
-    settings.LOCATOR_ACCESS_AFTER_IMPORT = False
+    settings.LOCATOR_REFRESH_AFTER_IMPORT = False
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +79,15 @@ def shared_access(shared_directory, django_db_blocker) -> AccessReport:
     """The access metrics of the shared directory, computed once per test session and committed."""
     with django_db_blocker.unblock():
         return compute_access()
+
+
+@pytest.fixture(scope="session")
+def shared_exports(shared_directory, django_db_blocker, tmp_path_factory) -> Iterator[ExportReport]:
+    """The shared directory written as export files once per test session, into a folder of the session's
+    (LOCATOR_EXPORT_DIR points there from then on)."""
+    folder = tmp_path_factory.mktemp("exports")
+    with override_settings(LOCATOR_EXPORT_DIR=folder), django_db_blocker.unblock():
+        yield write_exports()
 
 
 @pytest.fixture

@@ -207,23 +207,28 @@ def test_before_the_first_computation_the_access_api_says_so(client, shared_acce
 
 
 @pytest.mark.django_db
-def test_import_samhsa_measures_access_when_it_changes_the_directory_and_not_otherwise(empty_directory, settings):
-    settings.LOCATOR_ACCESS_AFTER_IMPORT = True
+def test_import_samhsa_measures_access_and_exports_when_it_changes_the_directory_and_not_otherwise(
+    empty_directory, settings, tmp_path
+):
+    settings.LOCATOR_REFRESH_AFTER_IMPORT = True
+    settings.LOCATOR_EXPORT_DIR = tmp_path
     output = io.StringIO()
     call_command("import_samhsa", "--sample", str(FIXTURES_DIR), stdout=output)
-    assert "Access metrics for" in output.getvalue()
+    assert "Access metrics for" in output.getvalue() and "Exported" in output.getvalue()
+    exported_ids = [row["id"] for row in csv.DictReader((tmp_path / "providers.csv").open())]
+    assert exported_ids and set(map(int, exported_ids)) <= set(Provider.objects.values_list("id", flat=True))
     first = AccessComputation.objects.get()
     samples = set(Provider.objects.filter(is_sample=True).values_list("id", flat=True))
     assert set(ZipAccess.objects.values_list("nearest", flat=True)) <= samples
     output = io.StringIO()
     call_command("import_samhsa", "--sample", str(FIXTURES_DIR), stdout=output)
-    assert "Access metrics for" not in output.getvalue()
+    assert "Access metrics for" not in output.getvalue() and "Exported" not in output.getvalue()
     assert AccessComputation.objects.get() == first
 
 
 @pytest.mark.django_db
 def test_an_operator_can_leave_the_access_metrics_to_a_schedule(empty_directory, settings):
-    settings.LOCATOR_ACCESS_AFTER_IMPORT = False
+    settings.LOCATOR_REFRESH_AFTER_IMPORT = False
     output = io.StringIO()
     call_command("import_samhsa", "--sample", str(FIXTURES_DIR), stdout=output)
     assert "Access metrics for" not in output.getvalue() and not AccessComputation.objects.exists()

@@ -49,7 +49,7 @@ class GeoJSONRenderer(JSONRenderer):
         return super().render(collection, accepted_media_type, renderer_context)
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     if isinstance(value, list):
         value = "; ".join(
             f"{item['name']} ({item['data_date'] or 'date unknown'})" if isinstance(item, dict) else str(item)
@@ -74,5 +74,5 @@ class CSVRenderer(BaseRenderer):
         columns = list(ProviderMatchSerializer().fields)
         writer.writerow(columns)
         for result in data["results"]:
-            writer.writerow([_cell(result[column]) for column in columns])
+            writer.writerow([csv_cell(result[column]) for column in columns])
         return output.getvalue().encode("utf-8")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -18,7 +18,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from locator.api.errors import BAD_PARAMETER, NOT_FOUND, THROTTLED, LocationError
+from locator.api.errors import BAD_PARAMETER, ERROR_SCHEMA, NOT_FOUND, THROTTLED, LocationError
+from locator.api.exports import EXPORT_NAMES, export_file
 from locator.api.query import ProviderSearchQuery, check_parameter_names
 from locator.api.renderers import CSVRenderer, GeoJSONRenderer
 from locator.api.serializers import (
@@ -191,6 +192,41 @@ class ProviderDetailView(LocatorAPIView):
     def get(self, request: Request, provider_id: int) -> Response:
         provider = active_provider(provider_id)
         return Response(ProviderDetailSerializer(provider, context={"request": request}).data)
+
+
+class NotExported(exceptions.APIException):
+    status_code = 503
+    default_code = "not_exported"
+    default_detail = "The directory has not been exported yet; it is, after the next import."
+
+
+class ExportView(LocatorAPIView):
+    @extend_schema(
+        operation_id="export_retrieve",
+        summary="The whole active directory as one file: CSV or GeoJSON",
+        description=(
+            "Every provider a search can return, as the list shows one (with its sources and their dates), "
+            "written after each import that changes the directory and never built per request. The ETag "
+            "changes with the file: send it back in If-None-Match to hear 304 while it has not."
+        ),
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=sorted(EXPORT_NAMES))],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, "One row per provider."),
+            (200, "application/geo+json"): OpenApiResponse(OpenApiTypes.OBJECT, "One point per provider."),
+            (404, "application/json"): NOT_FOUND,
+            (429, "application/json"): THROTTLED,
+            (503, "application/json"): OpenApiResponse(ERROR_SCHEMA, "Not exported yet."),
+        },
+    )
+    def get(self, request: Request, name: str) -> HttpResponse:
+        export = export_file(name)
+        if export is None:
+            raise NotExported()
+        response = FileResponse(export.path.open("rb"), content_type=export.content_type)
+        response["ETag"] = export.etag
+        if name.endswith(".csv"):
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 @extend_schema(

@@ -31,6 +31,7 @@ EXAMPLES = {
     "GET /api/v1/meta/": 20,
     "GET /api/v1/access/": 150,
     "GET /api/v1/access/critical/": 60,
+    "GET /api/v1/export/{name}": 10,
 }
 CHECKS = [
     not_a_server_error,
@@ -57,7 +58,7 @@ def wsgi_calls_share_the_test_connection():
 
 
 def test_generated_requests_conform_to_the_schema_and_never_fail(
-    shared_directory, shared_access, wsgi_calls_share_the_test_connection
+    shared_directory, shared_access, shared_exports, wsgi_calls_share_the_test_connection
 ):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     requests_sent: Counter[str] = Counter()

@@ -135,7 +135,7 @@ def test_a_failed_sync_resumes_without_fetching_again_what_it_already_has(samhsa
 
 
 def test_far_fewer_listings_than_last_time_are_refused_unless_forced(samhsa, settings):
-    settings.LOCATOR_ACCESS_AFTER_IMPORT = True
+    settings.LOCATOR_REFRESH_AFTER_IMPORT = True
     sync_samhsa()
     before = directory_state()
     everything = medication_rows(samhsa)

@@ -2,18 +2,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from locator.access import access_is_missing
 from locator.importing.formats import FORMAT_NAMES
 from locator.importing.importer import import_files
 from locator.importing.loading import DataDate, data_date_from_name
 from locator.importing.records import ImportFailed
 from locator.importing.report import report_lines
+from locator.management.after_import import refresh_after_import
 
 
 def _data_date(text: str) -> DataDate:
@@ -66,5 +64,6 @@ class Command(BaseCommand):
             raise CommandError("Interrupted: nothing was imported, the directory is as it was.") from None
         for line in report_lines(report):
             self.stdout.write(line)
-        if settings.LOCATOR_ACCESS_AFTER_IMPORT and (report.changed_directory or access_is_missing()):
-            call_command("compute_access", stdout=self.stdout, verbosity=options["verbosity"])
+        refresh_after_import(
+            changed_directory=report.changed_directory, stdout=self.stdout, verbosity=options["verbosity"]
+        )

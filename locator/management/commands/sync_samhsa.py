@@ -1,12 +1,10 @@
-from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from locator.access import access_is_missing
 from locator.importing.records import ImportFailed
 from locator.importing.report import report_lines
 from locator.importing.sync import SyncFailed, sync_samhsa
+from locator.management.after_import import refresh_after_import
 
 
 class Command(BaseCommand):
@@ -51,5 +49,6 @@ class Command(BaseCommand):
             self.stdout.write(note)
         for line in lines[len(warnings) :]:
             self.stdout.write(line)
-        if settings.LOCATOR_ACCESS_AFTER_IMPORT and (report.imported.changed_directory or access_is_missing()):
-            call_command("compute_access", stdout=self.stdout, verbosity=options["verbosity"])
+        refresh_after_import(
+            changed_directory=report.imported.changed_directory, stdout=self.stdout, verbosity=options["verbosity"]
+        )
