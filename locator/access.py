@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
@@ -42,7 +42,7 @@ def providers_of(medication: AccessMedication) -> QuerySet[Provider]:
         return providers.filter(offers_methadone=True, is_otp=True)
     if medication == AccessMedication.ANY:
         return providers
-    return providers.filter(Q(**{f"offers_{medication.value}": True}))
+    return providers.filter(**{f"offers_{medication.value}": True})
 
 
 def _chord(miles: float) -> float:
