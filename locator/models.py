@@ -268,9 +268,13 @@ class ZipAccess(models.Model):
     zip_code_type = models.CharField(max_length=20)
     latitude = models.FloatField()
     longitude = models.FloatField()
-    nearest = models.ForeignKey(Provider, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Providers are deactivated, never deleted, and the rows are replaced whole after each import: no
+    # database constraint, so that emptying the directory (tests do, per test) does not rewrite 168,000 rows.
+    nearest = models.ForeignKey(Provider, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     nearest_miles = models.FloatField(null=True)
-    second_nearest = models.ForeignKey(Provider, null=True, on_delete=models.SET_NULL, related_name="+")
+    second_nearest = models.ForeignKey(
+        Provider, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     second_nearest_miles = models.FloatField(null=True)
     within_10_miles = models.PositiveIntegerField()
     within_25_miles = models.PositiveIntegerField()
