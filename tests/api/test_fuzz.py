@@ -29,8 +29,8 @@ EXAMPLES = {
     "GET /api/v1/providers/": 900,
     "GET /api/v1/providers/{provider_id}/": 250,
     "GET /api/v1/meta/": 20,
-    "GET /api/v1/access/": 150,
-    "GET /api/v1/access/critical/": 60,
+    "GET /api/v1/access/": 80,
+    "GET /api/v1/access/critical/": 30,
     "GET /api/v1/export/{name}": 10,
 }
 CHECKS = [

@@ -226,7 +226,6 @@ def test_the_access_map_shows_every_zip_code_of_the_state_only_when_asked(page: 
         "/?near=123+Main+St+Springfield+IL",
         "PROVIDER",
         "/about/",
-        "/access/",
         "/access/?state=OK",
     ],
 )
