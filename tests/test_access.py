@@ -144,6 +144,8 @@ def test_the_api_answers_for_a_zip_code_with_links_to_the_nearest_providers(clie
     ]
     detail = client.get(methadone["nearest"][0]["url"])
     assert detail.status_code == 200 and detail.json()["is_otp"] is True
+    approximate = detail.json()["location_precision"] in ("zip_centroid", "city_centroid")
+    assert methadone["nearest"][0]["distance_is_approximate"] is approximate
     assert "Straight-line" in body["distance"] and body["computed_at"]
 
 
@@ -232,3 +234,12 @@ def test_an_operator_can_leave_the_access_metrics_to_a_schedule(empty_directory,
     output = io.StringIO()
     call_command("import_samhsa", "--sample", str(FIXTURES_DIR), stdout=output)
     assert "Access metrics for" not in output.getvalue() and not AccessComputation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_miles_to_a_provider_placed_at_a_zip_centre_are_marked_approximate(client, shared_access):
+    placed_at_centre = ZipAccess.objects.filter(
+        medication="any", nearest__location_precision="zip_centroid"
+    ).values_list("zip_code", flat=True)[:1]
+    body = client.get(f"/api/v1/access/?zip={placed_at_centre[0]}").json()
+    assert body["medications"]["any"]["nearest"][0]["distance_is_approximate"] is True

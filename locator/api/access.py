@@ -28,7 +28,7 @@ from locator.api.renderers import CSVRenderer, GeoJSONRenderer
 from locator.api.views import LocatorAPIView
 from locator.geo import STATE_NAMES
 from locator.models import Provider, ZipAccess
-from locator.vocabulary import AccessMedication
+from locator.vocabulary import APPROXIMATE_PRECISIONS, AccessMedication
 
 MEDICATIONS = tuple(medication.value for medication in AccessMedication)
 STATES = tuple(sorted(STATE_NAMES))
@@ -63,32 +63,38 @@ class CriticalQuery(serializers.Serializer):
     limit = PlainIntegerField(min_value=1, max_value=500, default=100)
 
 
-def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+def _validated(
+    serializer_class: type[serializers.Serializer], request: Request
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The query's values, and what the answer says of the computation it reads."""
     check_parameter_names(request.query_params, set(serializer_class().fields) | {"format"}, set())
     query = serializer_class(data=request.query_params)
     query.is_valid(raise_exception=True)
-    if access.computation() is None:
+    computation = access.computation()
+    if computation is None:
         raise NotComputed()
-    return query.validated_data
+    return query.validated_data, {"computed_at": computation.computed_at, "distance": STRAIGHT_LINE}
 
 
 def _provider_link(request: Request, provider: Provider | None, miles: float | None) -> dict[str, Any] | None:
     if provider is None:
         return None
     url = request.build_absolute_uri(reverse("api:provider-detail", args=[provider.id]))
-    return {"id": provider.id, "name": provider.name, "url": url, "miles": _rounded(miles)}
+    return {
+        "id": provider.id,
+        "name": provider.name,
+        "url": url,
+        "miles": _rounded(miles),
+        # Placed at its ZIP code's or city's centre: the miles are good to a mile or two.
+        "distance_is_approximate": provider.location_precision in APPROXIMATE_PRECISIONS,
+    }
 
 
 def _rounded(miles: float | None) -> float | None:
     return None if miles is None else round(miles, 2)
 
 
-def _computed(request: Request) -> dict[str, Any]:
-    computation = access.computation()
-    return {"computed_at": computation.computed_at, "distance": STRAIGHT_LINE} if computation else {}
-
-
-def zip_answer(request: Request, rows: list[ZipAccess]) -> dict[str, Any]:
+def zip_answer(request: Request, rows: list[ZipAccess], computed: dict[str, Any]) -> dict[str, Any]:
     place = rows[0]
     return {
         "zip": place.zip_code,
@@ -114,7 +120,7 @@ def zip_answer(request: Request, rows: list[ZipAccess]) -> dict[str, Any]:
             }
             for row in rows
         },
-        **_computed(request),
+        **computed,
     }
 
 
@@ -128,7 +134,7 @@ def _shares(area: access.AreaShares) -> dict[str, Any]:
     }
 
 
-def state_answer(request: Request, state: str, rows: list[ZipAccess]) -> dict[str, Any]:
+def state_answer(state: str, rows: list[ZipAccess], computed: dict[str, Any]) -> dict[str, Any]:
     zip_codes: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = zip_codes.setdefault(
@@ -154,7 +160,7 @@ def state_answer(request: Request, state: str, rows: list[ZipAccess]) -> dict[st
         **_shares(access.area_shares(state, rows)),
         "counties": [{"county": area.name, **_shares(area)} for area in access.county_shares(rows)],
         "results": list(zip_codes.values()),
-        **_computed(request),
+        **computed,
     }
 
 
@@ -225,15 +231,15 @@ class AccessView(LocatorAPIView):
         examples=[ZIP_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
-        params = _validated(AccessQuery, request)
+        params, computed = _validated(AccessQuery, request)
         if "zip" in params:
             if request.accepted_renderer.format != "json":
                 raise serializers.ValidationError({"format": "csv and geojson are for a state's ZIP codes"})
             rows = access.zip_access(params["zip"])
             if not rows:
                 raise exceptions.NotFound(f"No ZIP code {params['zip']} with a known centre.")
-            return Response(zip_answer(request, rows))
-        return Response(state_answer(request, params["state"], access.state_access(params["state"])))
+            return Response(zip_answer(request, rows, computed))
+        return Response(state_answer(params["state"], access.state_access(params["state"]), computed))
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -279,15 +285,18 @@ class CriticalAccessView(LocatorAPIView):
         },
     )
     def get(self, request: Request) -> Response:
-        params = _validated(CriticalQuery, request)
+        params, computed = _validated(CriticalQuery, request)
         ranked = access.critical_providers(
             AccessMedication(params["medication"]), state=params.get("state"), limit=params["limit"]
         )
         results = []
         for rank, critical in enumerate(ranked, start=1):
             link = _provider_link(request, critical.provider, None) or {}
-            link.pop("miles", None)
-            provider = {**link, "city": critical.provider.city, "state": critical.provider.state}
+            provider = {
+                **{key: link[key] for key in ("id", "name", "url")},
+                "city": critical.provider.city,
+                "state": critical.provider.state,
+            }
             results.append(
                 {
                     "rank": rank,
@@ -302,6 +311,6 @@ class CriticalAccessView(LocatorAPIView):
                 "state": params.get("state"),
                 "critical_extra_miles": access.CRITICAL_EXTRA_MILES,
                 "results": results,
-                **_computed(request),
+                **computed,
             }
         )

@@ -17,7 +17,9 @@ _MEASURES = inline_serializer(
         "nearest_miles": serializers.FloatField(allow_null=True, help_text=STRAIGHT_LINE),
         "second_nearest_miles": serializers.FloatField(allow_null=True),
         "nearest": serializers.ListField(
-            child=serializers.DictField(), help_text="The nearest two providers: id, name, API url, miles."
+            child=serializers.DictField(),
+            help_text="The nearest two providers: id, name, API url, miles, and distance_is_approximate (true when "
+            "the provider is placed at its ZIP code's or city's centre: the miles are good to a mile or two).",
         ),
         "within_10_miles": serializers.IntegerField(help_text="Active providers within 10 miles."),
         "within_25_miles": serializers.IntegerField(help_text="Active providers within 25 miles."),
