@@ -296,3 +296,28 @@ class AccessComputation(models.Model):
 
     class Meta:
         get_latest_by = "computed_at"
+
+
+class ListingChange(models.Model):
+    """What one snapshot of a source did to one of its listings: listed it first (or again), changed it, or no
+    longer listed it. Dated by the snapshot's data, not by the import; the changes feed reads these."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", _("added")
+        CHANGED = "changed", _("changed")
+        REMOVED = "removed", _("removed")
+
+    # Listings are deactivated, never deleted, except with their provider (the ORM cascades that); no database
+    # constraint, so that emptying the directory (tests do, per test) does not rewrite the whole history.
+    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, db_constraint=False, related_name="changes")
+    source_file = models.ForeignKey(SourceFile, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    # The source file's data date, kept here so that the feed reads one index.
+    data_date = models.DateField(null=True)
+    change = models.CharField(max_length=10, choices=Change.choices)
+    fields = models.JSONField(default=list, help_text=_("What a change changed: the listing's field names."))
+
+    class Meta:
+        indexes = [models.Index(fields=["data_date", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()} {self.data_date}: {self.record_id}"

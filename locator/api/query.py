@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 import threading
 from typing import Any
 
 from django.http import QueryDict
 from rest_framework import serializers
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from locator.plain_numbers import is_plain_decimal, is_plain_integer
 from locator.search import MAX_RADIUS_MILES, SearchFilters
@@ -55,6 +57,27 @@ class PlainIntegerField(serializers.IntegerField):
         if not is_plain_integer(data):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class PlainDateField(serializers.DateField):
+    """A date as YYYY-MM-DD in ASCII digits: strptime alone would also read other scripts' digits."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("error_messages", {"invalid": "a date is YYYY-MM-DD, such as 2020-03-01"})
+        super().__init__(input_formats=["%Y-%m-%d"], **kwargs)
+
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(value.strip())
+
+
+def page_links(url: str, number: int, has_next: bool) -> dict[str, str | None]:
+    """`next` and `previous` of a numbered page; the first page's link carries no `page`."""
+    previous = None
+    if number > 1:
+        previous = replace_query_param(url, "page", number - 1) if number > 2 else remove_query_param(url, "page")
+    return {"next": replace_query_param(url, "page", number + 1) if has_next else None, "previous": previous}
 
 
 class ProviderSearchQuery(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from locator.api import access, views
+from locator.api import access, changes, views
 
 app_name = "api"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("providers/<int:provider_id>/", views.ProviderDetailView.as_view(), name="provider-detail"),
     path("access/", access.AccessView.as_view(), name="access"),
     path("access/critical/", access.CriticalAccessView.as_view(), name="access-critical"),
+    path("changes/", changes.ChangesView.as_view(), name="changes"),
     re_path(r"^export/(?P<name>providers\.(?:csv|geojson))$", views.ExportView.as_view(), name="export"),
     path("meta/", views.MetaView.as_view(), name="meta"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

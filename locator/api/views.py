@@ -15,12 +15,11 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from locator.api.errors import BAD_PARAMETER, ERROR_SCHEMA, NOT_FOUND, THROTTLED, LocationError
 from locator.api.exports import EXPORT_NAMES, export_file
-from locator.api.query import ProviderSearchQuery, check_parameter_names
+from locator.api.query import ProviderSearchQuery, check_parameter_names, page_links
 from locator.api.renderers import CSVRenderer, GeoJSONRenderer
 from locator.api.serializers import (
     ProviderDetailSerializer,
@@ -155,20 +154,11 @@ class ProviderListView(LocatorAPIView):
             match.provider.distance_miles = match.distance_miles
             match.provider.within_radius = match.within_radius
             providers.append(match.provider)
-        url = request.build_absolute_uri()
-        previous = None
-        if page.number > 1:
-            previous = (
-                replace_query_param(url, "page", page.number - 1)
-                if page.number > 2
-                else remove_query_param(url, "page")
-            )
         return {
             "count": result.count,
             "count_exact": result.count_exact,
             "count_by_kind": page.count_by_kind,
-            "next": replace_query_param(url, "page", page.number + 1) if page.has_next else None,
-            "previous": previous,
+            **page_links(request.build_absolute_uri(), page.number, page.has_next),
             "radius_miles": result.radius_miles,
             "within_radius": result.within_radius,
             "unstated_within_radius": page.unstated_within_radius,

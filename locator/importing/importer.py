@@ -16,10 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from locator.importing.history import History, Update
 from locator.importing.linking import LinkIndex, ProviderRef, record_names
 from locator.importing.loading import DataDate, LoadedFile, load_files
 from locator.importing.merge import (
@@ -32,9 +33,10 @@ from locator.importing.merge import (
 )
 from locator.importing.normalize import name_key
 from locator.importing.placing import Placement, place_records
+from locator.importing.planner import refresh_planner_statistics
 from locator.importing.records import ProviderRecord
 from locator.importing.report import ImportReport, SourceReport, unknown_labels_by_category
-from locator.models import Provider, SourceFile, SourceRecord
+from locator.models import ListingChange, Provider, SourceFile, SourceRecord
 from locator.vocabulary import IMPORT_ORDER, Coverage, Source
 
 _CHUNK = 500
@@ -77,6 +79,7 @@ class _Importer:
         self.pending_records: list[_Existing] = []
         self.new_refs: list[ProviderRef] = []
         self.otp_directory_changed = False
+        self.history = History()
         rows = Provider.objects.values("id", "kind", "address_key", "phone_key", "name", "name2", "city", "state")
         for row in rows.iterator(chunk_size=5000):
             names = {key for key in (name_key(row["name"]), name_key(row["name2"])) if key}
@@ -165,6 +168,7 @@ class _Importer:
                 claimed[existing[record.source_key].provider].update(record_names(record))
         unchanged_ids: list[int] = []
         changed: list[SourceRecord] = []
+        updates: list[Update] = []
         for record, placement in zip(loaded.records, place_records(loaded.records, report)):
             payload = record_payload(record)
             row = SourceRecord(
@@ -197,6 +201,7 @@ class _Importer:
             old = existing.get(record.source_key)
             if old is None:
                 existing[record.source_key] = self._add_new(record, row, state, claimed, report)
+                self.history.add(existing[record.source_key], source_file, ListingChange.Change.ADDED)
             elif old.content_hash == row.content_hash and old.placement == placement and old.active:
                 report.unchanged += 1
                 if old.id is None:
@@ -205,6 +210,8 @@ class _Importer:
                     unchanged_ids.append(old.id)
             else:
                 report.updated += 1
+                old_payload = old.row.payload if old.id is None else None
+                updates.append(Update(old, old.active, old.placement != placement, old_payload, payload))
                 old.content_hash, old.placement, old.active, old.state = row.content_hash, placement, True, record.state
                 if old.id is None:
                     old.set_pending(row, state)
@@ -213,10 +220,11 @@ class _Importer:
                     row.id = old.id
                     changed.append(row)
 
+        self.history.add_updates(source_file, updates)
         SourceRecord.objects.bulk_update(changed, _CHANGED_RECORD_FIELDS, batch_size=_CHUNK)
         self._touch(unchanged_ids, source_file)
         seen_keys = {record.source_key for record in loaded.records}
-        deactivated = self._deactivate(loaded, existing, seen_keys, states)
+        deactivated = self._deactivate(loaded, source_file, seen_keys, states)
         report.deactivated += deactivated
         if loaded.source == Source.OTP_DIRECTORY and (len(unchanged_ids) < len(loaded.records) or deactivated):
             self.otp_directory_changed = True
@@ -266,16 +274,18 @@ class _Importer:
             SourceRecord.objects.filter(id__in=chunk).update(last_seen=self.now, source_file=source_file)
             Provider.objects.filter(records__id__in=chunk).update(last_seen=self.now)
 
-    def _deactivate(self, loaded: LoadedFile, existing: dict[str, _Existing], seen: set[str], states: set[str]) -> int:
+    def _deactivate(self, loaded: LoadedFile, file: SourceFile, seen: set[str], states: set[str]) -> int:
         """Mark inactive what a complete snapshot no longer lists; a partial one proves nothing."""
         if loaded.coverage == Coverage.PARTIAL:
             return 0
+        existing = self.existing(loaded.source)
         gone = [
             entry
             for key, entry in existing.items()
             if entry.active and key not in seen and (loaded.coverage == Coverage.NATIONAL or entry.state in states)
         ]
         for entry in gone:
+            self.history.add(entry, file, ListingChange.Change.REMOVED)
             entry.active = False
             if entry.id is None:
                 entry.row.active = False
@@ -304,17 +314,7 @@ class _Importer:
         for entry in self.pending_records:
             entry.row.provider_id = entry.provider.id
         SourceRecord.objects.bulk_create([entry.row for entry in self.pending_records], batch_size=_CHUNK)
-
-
-def _refresh_planner_statistics() -> None:
-    """Let the database's query planner see the new directory: searches use the right index, and a page's
-    sources are read through their providers' ids (without statistics PostgreSQL read every record: 28 ms).
-    PostgreSQL also VACUUMs, outside a transaction: pages marked all-visible let a search read its covering
-    index alone, without fetching each row (autovacuum would, later, where it is on)."""
-    command = "VACUUM ANALYZE" if connection.vendor == "postgresql" and not connection.in_atomic_block else "ANALYZE"
-    with connection.cursor() as cursor:
-        for model in (Provider, SourceRecord, SourceFile):
-            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+        self.history.write()
 
 
 def import_files(
@@ -344,6 +344,6 @@ def import_files(
             log(f"applied {item.path.name}")
         log("writing providers")
         importer.finish()
-    _refresh_planner_statistics()
+    refresh_planner_statistics()
     report.seconds = time.monotonic() - started
     return report

@@ -32,6 +32,7 @@ EXAMPLES = {
     "GET /api/v1/access/": 80,
     "GET /api/v1/access/critical/": 30,
     "GET /api/v1/export/{name}": 10,
+    "GET /api/v1/changes/": 60,
 }
 CHECKS = [
     not_a_server_error,

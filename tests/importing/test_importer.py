@@ -2,7 +2,6 @@
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,8 +12,7 @@ from locator.importing.records import ImportFailed
 from locator.models import Provider, SourceFile, SourceRecord
 from locator.vocabulary import Source
 from tests.conftest import FIXTURES_DIR
-
-OTP_HEADER = "Program Name,Street,City,State,Zip Code,Phone,Certification\r\n"
+from tests.importing.helpers import write_otp_csv
 
 
 def directory_state() -> tuple:
@@ -23,12 +21,6 @@ def directory_state() -> tuple:
         sorted(SourceRecord.objects.values_list("id", "source_key", "active", "content_hash")),
         SourceFile.objects.count(),
     )
-
-
-def write_otp_csv(folder: Path, name: str, rows: list[str]) -> Path:
-    path = folder / name
-    path.write_text(OTP_HEADER + "".join(f"{row}\r\n" for row in rows), encoding="utf-8")
-    return path
 
 
 def test_sample_fixtures_import_as_sample_data_with_merged_listings(empty_directory):
