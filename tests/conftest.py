@@ -34,6 +34,12 @@ SHARED_UNDATED_FILES_DATE = DataDate(date(2021, 1, 1), DatePrecision.YEAR)
 SHARED_DATA_DIR = Path(os.environ.get("LOCATOR_DATA_DIR") or PROJECT_DIR.parent / "shared" / "data")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests without the shared directory first (in their order): before the session imports it, emptying the
+    directory for a test deletes nothing; after, 65,000 providers each time, 0.5 s or more for each of ~200."""
+    items.sort(key=lambda item: "shared_directory" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(autouse=True)
 def no_recent_answers_between_tests():
     """Tests change the directory without an import; an answer kept from another test would be stale.

@@ -19,8 +19,10 @@ from django.db import connection
 
 from tests.conftest import PROJECT_DIR
 
-# 52 state files, 51,211 rows: long enough a write to kill it in the middle and to search during it.
+# 52 state files, 51,211 rows: long enough a write to kill it in the middle.
 PRACTITIONERS = "bupe_practitioner_locator_20200704"
+# The practitioners within 100 miles of Richmond, where the searches look: 6,000 rows, seconds of writing.
+AROUND_RICHMOND = ("VA", "MD", "DC", "NC", "WV", "DE")
 
 STATE_OF_THE_DIRECTORY = """
 import hashlib, json, django
@@ -168,7 +170,12 @@ def test_searches_during_an_import_see_the_old_directory_or_the_new_one_never_a_
         deadline = time.monotonic() + 60
         while not (answers_path.exists() and answers_path.read_text()) and time.monotonic() < deadline:
             time.sleep(0.05)
-        importing = start_import(separate_database, shared_data_dir / PRACTITIONERS)
+        around_richmond = tmp_path / "practitioners"
+        around_richmond.mkdir()
+        for state in AROUND_RICHMOND:
+            name = f"Physician_Locator_07_04_2020_{state}.csv"
+            (around_richmond / name).symlink_to(shared_data_dir / PRACTITIONERS / name)
+        importing = start_import(separate_database, around_richmond)
         output = importing.communicate(timeout=600)[0]
         assert importing.returncode == 0, output[-2000:]
         time.sleep(0.5)
