@@ -15,7 +15,8 @@ from locator.importing.records import ImportFailed
 from locator.models import SourceRecord
 from locator.vocabulary import Source
 from tests.conftest import FIXTURES_DIR
-from tests.importing.test_importer import OTP_HEADER, directory_state
+from tests.importing.helpers import OTP_HEADER
+from tests.importing.test_importer import directory_state
 
 OTP_SAMPLE = FIXTURES_DIR / "otp_directory_sample_20250601.csv"
 GOOD_ROWS = [
