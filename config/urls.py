@@ -8,6 +8,7 @@ from locator.api.errors import json_not_found, json_server_error
 urlpatterns = [
     path(settings.DJANGO_ADMIN_URL, admin.site.urls),
     path("api/v1/", include("locator.api.urls")),
+    path("api/hsds/", include("locator.api.hsds")),
     path("", include("locator.web.urls")),
 ]
 

@@ -131,9 +131,14 @@ def _filter_q(filters: SearchFilters) -> Q:
     return q
 
 
+def matching_providers(filters: SearchFilters) -> QuerySet[Provider]:
+    """Every provider a search with these filters can return, anywhere."""
+    return Provider.objects.filter(_filter_q(filters))
+
+
 def searchable_providers() -> QuerySet[Provider]:
     """Every provider a search can return, anywhere."""
-    return Provider.objects.filter(_filter_q(SearchFilters()))
+    return matching_providers(SearchFilters())
 
 
 def _any(field_names) -> Q:
