@@ -60,21 +60,22 @@ class Page:
     number: int
     per_page: int
 
-    @property
-    def total_pages(self) -> int:
-        return math.ceil(self.total_items / self.per_page)
-
     def as_record(self) -> dict[str, int | bool]:
-        """The standard's page fields."""
-        return {
-            "total_items": self.total_items,
-            "total_pages": self.total_pages,
-            "page_number": self.number,
-            "size": len(self.providers),
-            "first_page": self.number == 1,
-            "last_page": self.number >= self.total_pages,
-            "empty": not self.providers,
-        }
+        return page_fields(self.total_items, self.number, self.per_page, len(self.providers))
+
+
+def page_fields(total_items: int, number: int, per_page: int, size: int) -> dict[str, int | bool]:
+    """The standard's page fields, of page `number` holding `size` of `total_items`."""
+    total_pages = math.ceil(total_items / per_page)
+    return {
+        "total_items": total_items,
+        "total_pages": total_pages,
+        "page_number": number,
+        "size": size,
+        "first_page": number == 1,
+        "last_page": number >= total_pages,
+        "empty": not size,
+    }
 
 
 def select_page(selection: Selection, number: int, per_page: int) -> Page:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.http import QueryDict
 from django.urls import path
 from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions, serializers
@@ -19,7 +20,7 @@ from locator import hsds
 from locator.api.errors import LocationError
 from locator.api.query import PlainIntegerField, ProviderSearchQuery, check_parameter_names
 from locator.api.views import LIST_MAX_AGE_SECONDS, LocatorAPIView
-from locator.hsds_selectors import Page, Selection, hsds_provider, select_page, with_term
+from locator.hsds_selectors import Page, Selection, hsds_provider, page_fields, select_page, with_term
 from locator.models import Provider
 from locator.places import LocationNotFound
 from locator.selectors import MAX_PAGE, location_to_search
@@ -102,8 +103,8 @@ def _validated(query_class: type[serializers.Serializer], request: Request, *, f
     return query.validated_data
 
 
-def _selection(request: Request, params: dict[str, Any]) -> Selection:
-    """The directory's filters and place from the query, with the standard's limits."""
+def _directory_query(request: Request, params: dict[str, Any]) -> QueryDict:
+    """The directory's own search parameters, with the standard's `search`, `postcode` and `proximity` in them."""
     search_query = request.query_params.copy()
     for name in list(search_query):
         if name not in DIRECTORY_FILTERS:
@@ -118,39 +119,42 @@ def _selection(request: Request, params: dict[str, Any]) -> Selection:
         if "postcode" not in params:
             raise serializers.ValidationError({"proximity": "proximity is measured from a postcode"})
         search_query["radius"] = str(params["proximity"] / METERS_PER_MILE)
+    return search_query
+
+
+def _selection(request: Request, params: dict[str, Any]) -> Selection:
+    """The directory's filters and place from the query, with the standard's limits."""
+    search_query = _directory_query(request, params)
     query = ProviderSearchQuery(data=search_query)
     query.is_valid(raise_exception=True)
+    data = query.validated_data
     filters = query.filters()
     if "taxonomy_term_id" in params:
         filters = with_term(filters, params["taxonomy_term_id"])
-    selection = Selection(
-        filters=filters,
-        radius_miles=query.validated_data["radius"],
-        provider_id=_id_or_none("organization", params.get("organization_id")),
-        modified_after=params.get("modified_after"),
-        nothing=params.get("taxonomy_id", hsds.TAXONOMY_ID) != hsds.TAXONOMY_ID
-        or ("organization_id" in params and _id_or_none("organization", params["organization_id"]) is None),
-    )
-    if "near" in search_query or "lat" in search_query or "lng" in search_query:
-        if selection.provider_id is not None or selection.modified_after is not None:
+    organization = params.get("organization_id")
+    provider_id = None if organization is None else hsds.provider_id_of("organization", organization)
+    location = None
+    if {"near", "lat", "lng"} & set(search_query):
+        if organization is not None or "modified_after" in params:
             raise serializers.ValidationError(
                 {"near": "a place cannot be combined with organization_id or modified_after"}
             )
-        data = query.validated_data
         try:
             location = location_to_search(
                 near=data.get("near", ""), latitude=data.get("lat"), longitude=data.get("lng")
             )
         except LocationNotFound as error:
             raise LocationError(error) from None
-        selection = Selection(
-            filters=filters, location=location, radius_miles=data["radius"], nothing=selection.nothing
-        )
-    return selection
-
-
-def _id_or_none(entity: str, text: str | None) -> int | None:
-    return None if text is None else hsds.provider_id_of(entity, text)
+    return Selection(
+        filters=filters,
+        location=location,
+        radius_miles=data["radius"],
+        provider_id=provider_id,
+        modified_after=params.get("modified_after"),
+        # Another taxonomy's terms, or an organization that is not one of this directory's: no service.
+        nothing=params.get("taxonomy_id", hsds.TAXONOMY_ID) != hsds.TAXONOMY_ID
+        or (organization is not None and provider_id is None),
+    )
 
 
 def _page_answer(page: Page, record: Callable[[Provider], dict[str, Any]]) -> dict[str, Any]:
@@ -167,19 +171,9 @@ def _listed(items: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, An
     number, per_page = params["page"], params["per_page"]
     start = (number - 1) * per_page
     contents = items[start : start + per_page]
-    total_pages = -(-len(items) // per_page)
     if number > 1 and not contents:
         raise exceptions.NotFound(f"page {number} is past the last page of {len(items)} results")
-    return {
-        "total_items": len(items),
-        "total_pages": total_pages,
-        "page_number": number,
-        "size": len(contents),
-        "first_page": number == 1,
-        "last_page": number >= total_pages,
-        "empty": not contents,
-        "contents": contents,
-    }
+    return {**page_fields(len(items), number, per_page, len(contents)), "contents": contents}
 
 
 def _one(entity: str, record_id: str) -> Provider:
