@@ -37,4 +37,7 @@ def changes_since(
         changes = changes.filter(record__source=source)
     if state:
         changes = changes.filter(record__provider__state=state)
-    return changes.select_related("record__provider", "source_file").order_by("data_date", "id")
+    # Only what an entry shows: a provider's row holds its whole service list, costly to read a thousand times.
+    shown = ("change", "data_date", "fields", "record__source", "record__payload", "source_file__file_name")
+    shown += ("record__provider__name", "record__provider__active")
+    return changes.select_related("record__provider", "source_file").only(*shown).order_by("data_date", "id")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from locator import changes
 from locator.api.errors import BAD_PARAMETER, NOT_FOUND, THROTTLED
 from locator.api.query import PlainDateField, PlainIntegerField, check_parameter_names, choice_field, page_links
+from locator.api.serializers import provider_url_around_id
 from locator.api.views import LocatorAPIView
 from locator.geo import STATE_NAMES
 from locator.models import ListingChange
@@ -33,13 +33,17 @@ class ChangesQuery(serializers.Serializer):
     page_size = PlainIntegerField(default=100, min_value=1, max_value=MAX_CHANGES_PAGE_SIZE)
 
 
-def change_entry(request: Request, item: ListingChange) -> dict[str, Any]:
+_SOURCE_NAMES = {source.value: source.label for source in Source}
+
+
+def change_entry(item: ListingChange, provider_url_parts: tuple[str, str]) -> dict[str, Any]:
     record, provider = item.record, item.record.provider
+    before_id, after_id = provider_url_parts
     return {
         "change": item.change,
         "data_date": item.data_date,
         "source": record.source,
-        "source_name": record.get_source_display(),
+        "source_name": _SOURCE_NAMES[record.source],
         "source_file": item.source_file.file_name,
         "fields": item.fields,
         "listing": {name: record.payload.get(name, "") for name in LISTING_FIELDS},
@@ -47,7 +51,7 @@ def change_entry(request: Request, item: ListingChange) -> dict[str, Any]:
             "id": provider.id,
             "name": provider.name,
             # A removed provider's page answers 404: the link is for those still in the directory.
-            "url": request.build_absolute_uri(reverse("api:provider-detail", args=[provider.id])),
+            "url": f"{before_id}{provider.id}{after_id}",
             "active": provider.active,
         },
     }
@@ -161,12 +165,13 @@ class ChangesView(LocatorAPIView):
         start = (number - 1) * size
         if number > 1 and start >= count:
             raise exceptions.NotFound(f"page {number} is past the last page of {count} changes")
+        url_parts = provider_url_around_id(request)
         return Response(
             {
                 "since": params["since"],
                 "through": changes.newest_snapshot_date(),
                 "count": count,
                 **page_links(request.build_absolute_uri(), number, start + size < count),
-                "results": [change_entry(request, item) for item in found[start : start + size]],
+                "results": [change_entry(item, url_parts) for item in found[start : start + size]],
             }
         )

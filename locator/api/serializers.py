@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from locator.models import Provider, SourceRecord
 from locator.provenance import data_date_text
@@ -29,6 +30,15 @@ class SourceSerializer(serializers.Serializer):
         source="data_date_text", allow_null=True, help_text="Date (or year) of that source's data; null if unknown."
     )
     is_sample = serializers.BooleanField(help_text="Fictitious sample data, not real listings.")
+
+
+def provider_url_around_id(request: Request | None) -> tuple[str, str]:
+    """A provider's API URL before and after its id, worked out once per answer: resolving it for each
+    provider of a page cost more than the rest of that provider's answer."""
+    path = reverse("api:provider-detail", args=[_SOME_PROVIDER_ID])
+    url = request.build_absolute_uri(path) if request else path
+    before_id, _, after_id = url.rpartition(str(_SOME_PROVIDER_ID))
+    return before_id, after_id
 
 
 class ProviderSerializer(serializers.Serializer):
@@ -116,13 +126,7 @@ class ProviderSerializer(serializers.Serializer):
 
     @cached_property
     def _url_around_id(self) -> tuple[str, str]:
-        """A provider's URL before and after its id, worked out once per answer: resolving it for each
-        provider of a page cost more than the rest of that provider's answer."""
-        path = reverse("api:provider-detail", args=[_SOME_PROVIDER_ID])
-        request = self.context.get("request")
-        url = request.build_absolute_uri(path) if request else path
-        before_id, _, after_id = url.rpartition(str(_SOME_PROVIDER_ID))
-        return before_id, after_id
+        return provider_url_around_id(self.context.get("request"))
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Payment.values)))
     def get_payment(self, provider: Provider) -> list[str]:
