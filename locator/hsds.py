@@ -4,8 +4,8 @@ Each provider is one organization, one physical location (its address, phones an
 service, joined by one service_at_location. What the service offers (medications, payments, settings,
 groups, ages, languages, OTP certification, telehealth) are terms of this directory's published
 "mat-locator" taxonomy, one attribute each, and only where SAMHSA's listings state it: a term absent is
-"not stated", never "no". Every record carries its SAMHSA sources and their data dates as metadata;
-`assured_date` is left out, since SAMHSA does not verify listings.
+"not stated", never "no". Every record, in its list form too, carries its SAMHSA sources and the dates
+of their data as `metadata`; `assured_date` is left out, since SAMHSA does not verify listings.
 
 Ids are UUIDs that carry the provider's id (RFC 9562 version 8, "custom"), so that they stay the same
 across imports and lead back to the provider without a table of their own.
@@ -168,6 +168,10 @@ def _newest_data_date(provider: Provider) -> date | None:
     return max((listing.data_date for listing in provider.source_listings if listing.data_date), default=None)
 
 
+# Each resource's metadata entries get ids of their own: a provider has a few sources, never 256.
+_METADATA_OFFSETS = {"service": 0, "location": 0x100, "organization": 0x200, "service_at_location": 0x300}
+
+
 def _metadata(provider: Provider, resource: str) -> list[dict[str, Any]]:
     """Where the record comes from: one entry per SAMHSA source listing it, with the date of its data."""
     entries = []
@@ -176,7 +180,7 @@ def _metadata(provider: Provider, resource: str) -> list[dict[str, Any]]:
         sample = " (sample data, not a real provider)" if listing.is_sample else ""
         entries.append(
             {
-                "id": record_id("metadata", provider.id, index),
+                "id": record_id("metadata", provider.id, _METADATA_OFFSETS[resource] + index),
                 "resource_id": record_id(resource, provider.id),
                 "resource_type": resource,
                 "last_action_date": listing.data_date_text or "unknown",
@@ -245,6 +249,7 @@ def service(provider: Provider, *, full: bool) -> dict[str, Any]:
     last_modified = _date_time(_newest_data_date(provider))
     if last_modified:
         record["last_modified"] = last_modified
+    record["metadata"] = _metadata(provider, "service")
     if not full:
         return record
     return {
@@ -263,7 +268,6 @@ def service(provider: Provider, *, full: bool) -> dict[str, Any]:
         "required_documents": [],
         "contacts": [],
         "attributes": _attributes(provider),
-        "metadata": _metadata(provider, "service"),
     }
 
 
@@ -298,6 +302,7 @@ def location(provider: Provider, *, full: bool) -> dict[str, Any]:
         record["latitude"], record["longitude"] = provider.latitude, provider.longitude
         if provider.location_precision in APPROXIMATE_PRECISIONS:
             record["description"] = "Placed at the centre of its ZIP code or city: the coordinates are approximate."
+    record["metadata"] = _metadata(provider, "location")
     if not full:
         return record
     address = {
@@ -321,7 +326,6 @@ def location(provider: Provider, *, full: bool) -> dict[str, Any]:
         "accessibility": [],
         "schedules": [],
         "attributes": [],
-        "metadata": _metadata(provider, "location"),
     }
 
 
@@ -334,6 +338,7 @@ def organization(provider: Provider, *, full: bool, full_service: bool = False) 
     }
     if provider.website:
         record["website"] = provider.website
+    record["metadata"] = _metadata(provider, "organization")
     if not full:
         return record
     return {
@@ -345,7 +350,6 @@ def organization(provider: Provider, *, full: bool, full_service: bool = False) 
         "programs": [],
         "organization_identifiers": [],
         "attributes": [],
-        "metadata": _metadata(provider, "organization"),
         "services": [service(provider, full=full_service)],
     }
 
@@ -359,6 +363,7 @@ def service_at_location(provider: Provider, *, full: bool, with_service: bool = 
     }
     if with_service:
         record["service"] = service(provider, full=False)
+    record["metadata"] = _metadata(provider, "service_at_location")
     if not full:
         return record
     return {
@@ -367,5 +372,4 @@ def service_at_location(provider: Provider, *, full: bool, with_service: bool = 
         "phones": _phones(provider),
         "schedules": [],
         "attributes": [],
-        "metadata": _metadata(provider, "service_at_location"),
     }

@@ -18,7 +18,7 @@ from locator import hsds
 from locator.importing.importer import import_files
 from locator.models import Provider
 from locator.search_filters import SearchFilters, matching_providers, searchable_providers
-from locator.vocabulary import Payment
+from locator.vocabulary import Payment, Source
 from tests.conftest import FIXTURES_DIR, SHARED_DATA_DIR
 
 HSDS_DIR = Path(os.environ.get("LOCATOR_HSDS_DIR") or SHARED_DATA_DIR.parent / "hsds-3.0")
@@ -28,6 +28,7 @@ LISTS = {
     "/api/hsds/service_at_locations": ("service_at_location_list", "service_at_location"),
     "/api/hsds/organizations": ("organization_list", "organization"),
 }
+SOURCE_NAMES = {source.label for source in Source}
 DETAILS = {
     "services": "service",
     "service_at_locations": "service_at_location",
@@ -100,6 +101,11 @@ def test_list_answers_are_valid_against_the_standards_schemas(shared_directory, 
     assert answer["contents"]
     list_form, full_form = LISTS[path]
     assert_valid_page(answer, full_form if {"full", "full_service"} & set(query) else list_form)
+    # Every record says its SAMHSA sources and the dates of their data, in the list form too.
+    for record in answer["contents"]:
+        for part in (record, record.get("location"), record.get("service")):
+            if part:
+                assert part["metadata"] and {entry["updated_by"] for entry in part["metadata"]} <= SOURCE_NAMES
 
 
 @pytest.mark.shared_data
@@ -196,7 +202,7 @@ def test_records_say_their_sources_and_dates_and_never_no_where_samhsa_said_noth
         attribute for attribute in record["attributes"] if attribute["taxonomy_term"]["code"].startswith("payment")
     ]
     assert "assured_date" not in record
-    assert record["metadata"] and all(entry["updated_by"].startswith("SAMHSA") for entry in record["metadata"])
+    assert record["metadata"] and {entry["updated_by"] for entry in record["metadata"]} <= SOURCE_NAMES
     assert all(entry["last_action_date"][:2] in {"20", "un"} for entry in record["metadata"])
     assert "verified" not in json.dumps(record).replace("does not verify", "")
 
