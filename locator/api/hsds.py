@@ -87,6 +87,10 @@ class OrganizationsQuery(ListQuery):
     full = serializers.BooleanField(default=False)
 
 
+class OrganizationQuery(serializers.Serializer):
+    full_service = serializers.BooleanField(default=False)
+
+
 class TaxonomyTermsQuery(ListQuery):
     taxonomy_id = serializers.CharField(required=False, max_length=100)
     top_only = serializers.BooleanField(default=False)
@@ -209,7 +213,7 @@ class ServicesView(HsdsView):
         params = _validated(ServicesQuery, request, filters=True)
         page = select_page(_selection(request, params), params["page"], params["per_page"])
         if params["minimal"]:
-            return Response(_page_answer(page, lambda provider: _minimal(provider)))
+            return Response(_page_answer(page, _minimal))
         return Response(_page_answer(page, lambda provider: hsds.service(provider, full=params["full"])))
 
 
@@ -252,10 +256,7 @@ class OrganizationsView(HsdsView):
 
 class OrganizationView(HsdsView):
     def get(self, request: Request, record_id: str) -> Response:
-        check_parameter_names(request.query_params, {"format", "full_service"}, set())
-        full_service = serializers.BooleanField(default=False).run_validation(
-            request.query_params.get("full_service", False)
-        )
+        full_service = _validated(OrganizationQuery, request)["full_service"]
         provider = _one("organization", record_id)
         return Response(hsds.organization(provider, full=True, full_service=full_service))
 

@@ -80,7 +80,7 @@ class History:
             fields = changed_fields(old_payload, update.new_payload, placement_changed=update.placement_changed)
             self.add(update.listing, source_file, ListingChange.Change.CHANGED, fields)
 
-    def write(self) -> int:
+    def write(self) -> None:
         rows = [
             ListingChange(
                 record_id=item.listing.id if item.listing.id is not None else item.listing.row.id,
@@ -92,4 +92,3 @@ class History:
             for item in self.changes
         ]
         ListingChange.objects.bulk_create(rows, batch_size=_CHUNK)
-        return len(rows)

@@ -235,6 +235,7 @@ def test_sample_data_is_marked_as_such(empty_directory, client):
         ("/api/hsds/service_at_locations", {"near": "74103", "modified_after": "2020-01-01"}, "near"),
         ("/api/hsds/organizations", {"near": "74103"}, "near"),
         ("/api/hsds/taxonomy_terms", {"top_only": "maybe"}, "top_only"),
+        (f"/api/hsds/organizations/{hsds.record_id('organization', 1)}", {"full_service": "maybe"}, "full_service"),
     ],
 )
 def test_bad_parameters_are_a_400_naming_them(empty_directory, client, path, query, field):
