@@ -312,7 +312,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Providers of medication for opioid use disorder (buprenorphine, methadone, naltrexone) from public "
         "SAMHSA data, nearest first. Every listing names its SAMHSA source and the date of that data; "
-        "call before you go. Read-only, open, rate-limited per client."
+        "call before you go. Read-only, open, rate-limited per client. The same directory as Open Referral "
+        "HSDS 3.0 records, the format 211s exchange, is at /api/hsds/ (paths and paging as the standard's "
+        "schema/openapi.json says; taxonomy \"mat-locator\" at /api/hsds/taxonomy_terms)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
