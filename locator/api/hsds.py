@@ -27,6 +27,8 @@ from locator.selectors import MAX_PAGE, location_to_search
 
 STANDARD_OPENAPI = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
 STANDARD_DOCS = "https://docs.openreferral.org/en/latest/hsds/"
+# As the search API: a page of 1,000 full services took 0.5 s and 4 MB of a worker. The whole directory is one
+# download in the export files.
 MAX_PER_PAGE = 100
 METERS_PER_MILE = 1609.344
 # This directory's own search parameters, which /services and /service_at_locations take too.
