@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef
 
 from locator.hsds import TERMS, Term
+from locator.kept_answers import kept_count
 from locator.models import Provider, SourceRecord
 from locator.places import Location
 from locator.result_rows import providers_with_sources
@@ -103,7 +104,7 @@ def select_page(selection: Selection, number: int, per_page: int) -> Page:
             provider=OuterRef("pk"), source_file__data_date__gte=selection.modified_after
         )
         providers = providers.filter(Exists(newer))
-    total = providers.count()
+    total = kept_count(("hsds", selection), providers.count)
     start = (number - 1) * per_page
     ids = list(providers.order_by("id").values_list("id", flat=True)[start : start + per_page])
     by_id = providers_with_sources(ids)

@@ -16,6 +16,7 @@ from locator.api.query import PlainDateField, PlainIntegerField, check_parameter
 from locator.api.serializers import provider_url_around_id
 from locator.api.views import LocatorAPIView
 from locator.geo import STATE_NAMES
+from locator.kept_answers import kept_count
 from locator.models import ListingChange
 from locator.selectors import MAX_PAGE
 from locator.vocabulary import Source
@@ -160,7 +161,9 @@ class ChangesView(LocatorAPIView):
         found = changes.changes_since(
             params["since"], change=params.get("change"), source=params.get("source"), state=params.get("state")
         )
-        count = found.count()
+        count = kept_count(
+            ("changes", params["since"], params.get("change"), params.get("source"), params.get("state")), found.count
+        )
         number, size = params["page"], params["page_size"]
         start = (number - 1) * size
         if number > 1 and start >= count:

@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import jsonschema
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from locator import hsds
 from locator.importing.importer import import_files
@@ -20,6 +22,7 @@ from locator.models import Provider
 from locator.search_filters import SearchFilters, matching_providers, searchable_providers
 from locator.vocabulary import Payment, Source
 from tests.conftest import FIXTURES_DIR, SHARED_DATA_DIR
+from tests.importing.helpers import write_otp_csv
 
 HSDS_DIR = Path(os.environ.get("LOCATOR_HSDS_DIR") or SHARED_DATA_DIR.parent / "hsds-3.0")
 # Each path's records, in the list and in the full (nested) form, by the standard's compiled schema.
@@ -284,3 +287,31 @@ def test_hostile_values_are_answered_never_a_server_error(empty_directory, clien
     statuses = {client.get(path, {name: value}).status_code for name in HSDS_PARAMETERS for value in HOSTILE_VALUES}
     assert statuses <= {200, 400, 404}
     assert 400 in statuses
+
+
+def counts_asked(client, path: str, query: dict) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, query).status_code == 200
+    return sum("COUNT(" in query["sql"].upper() for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "path, query",
+    [("/api/hsds/services", {"per_page": "2"}), ("/api/v1/changes/", {"since": "2020-01-01", "page_size": "2"})],
+)
+def test_a_list_counts_its_matches_once_until_the_next_import(empty_directory, client, tmp_path, path, query):
+    import_files([FIXTURES_DIR], is_sample=True)
+    first = client.get(path, query).json()
+    assert counts_asked(client, path, {**query, "page": "2"}) == 0
+    total = first.get("total_items", first.get("count"))
+    import_files(
+        [
+            write_otp_csv(
+                tmp_path, "otp_directory_20260101.csv", ["New Program,1 Main St,Tulsa,OK,74103,918-555-0100,Certified"]
+            )
+        ]
+    )
+    assert counts_asked(client, path, {**query, "page": "2"}) == 1
+    again = client.get(path, query).json()
+    # The new snapshot adds a program and no longer lists the sample's programs: the count is a new one.
+    assert again.get("total_items", again.get("count")) != total
