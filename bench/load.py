@@ -4,7 +4,9 @@
     .venv/bin/python bench/load.py [--seconds 60] [--max-requests 200000] [--workers 2]
 
 Needs wrk (apt-get install wrk). Prints a table: requests/s, p50/p99 latency, errors, and the
-workers' memory every tenth of the run, from after a warm-up that fills the bounded kept answers. DATABASE_URL chooses the database, as for the other benchmarks.
+workers' memory every tenth of the run, from after a warm-up that fills the bounded kept answers.
+DATABASE_URL chooses the database, as for the other benchmarks; the workers are gthread ones with 8 threads
+as deployed, or sync ones with GUNICORN_WORKER_CLASS=sync GUNICORN_THREADS=1.
 """
 
 from __future__ import annotations
@@ -72,6 +74,16 @@ def search_paths(kind: str, count: int, seed: int, popular_share: float) -> list
         else:
             paths.append(f"/?near={zip_code}&radius={radius}{PAGE_FILTERS.get(extra, extra)}")
     return paths
+
+
+def worker_kind() -> str:
+    """The workers gunicorn runs with config/gunicorn.conf.py: a sync worker with more than one thread is a
+    gthread worker (GUNICORN_THREADS=1 for sync ones)."""
+    kind = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+    threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+    if kind == "sync" and threads > 1:
+        kind = "gthread"
+    return f"gthread ({threads} threads)" if kind == "gthread" else kind
 
 
 def database_url() -> str:
@@ -230,7 +242,7 @@ def main() -> None:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)
     print(
-        f"\ngunicorn, {args.workers} {os.environ.get('GUNICORN_WORKER_CLASS', 'gthread')} workers, {vendor}, "
+        f"\ngunicorn, {args.workers} {worker_kind()} workers, {vendor}, "
         f"{args.seconds} s of mixed load on 127.0.0.1, "
         f"{args.popular_share:.0%} of searches about 300 popular places\n"
     )
