@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from locator import access
 from locator.api.access_schema import STATE_ANSWER, STRAIGHT_LINE, ZIP_ANSWER, ZIP_EXAMPLE
 from locator.api.errors import BAD_PARAMETER, ERROR_SCHEMA, NOT_FOUND, THROTTLED
-from locator.api.query import PlainIntegerField, check_parameter_names, choice_field
+from locator.api.query import PlainIntegerField, choice_field, validated_query
 from locator.api.renderers import CSVRenderer, GeoJSONRenderer
 from locator.api.views import LocatorAPIView
 from locator.geo import STATE_NAMES
@@ -67,13 +67,11 @@ def _validated(
     serializer_class: type[serializers.Serializer], request: Request
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The query's values, and what the answer says of the computation it reads."""
-    check_parameter_names(request.query_params, set(serializer_class().fields) | {"format"}, set())
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
+    params = validated_query(serializer_class, request.query_params)
     computation = access.computation()
     if computation is None:
         raise NotComputed()
-    return query.validated_data, {"computed_at": computation.computed_at, "distance": STRAIGHT_LINE}
+    return params, {"computed_at": computation.computed_at, "distance": STRAIGHT_LINE}
 
 
 def _provider_link(request: Request, provider: Provider | None, miles: float | None) -> dict[str, Any] | None:

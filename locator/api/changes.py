@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from locator import changes
 from locator.api.errors import BAD_PARAMETER, NOT_FOUND, THROTTLED
-from locator.api.query import PlainDateField, PlainIntegerField, check_parameter_names, choice_field, page_links
+from locator.api.query import PlainDateField, PlainIntegerField, choice_field, page_links, validated_query
 from locator.api.serializers import provider_url_around_id
 from locator.api.views import LocatorAPIView
 from locator.geo import STATE_NAMES
@@ -154,10 +154,7 @@ class ChangesView(LocatorAPIView):
         examples=[_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
-        check_parameter_names(request.query_params, set(ChangesQuery().fields) | {"format"}, set())
-        query = ChangesQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = validated_query(ChangesQuery, request.query_params)
         found = changes.changes_since(
             params["since"], change=params.get("change"), source=params.get("source"), state=params.get("state")
         )

@@ -18,7 +18,13 @@ from rest_framework.response import Response
 
 from locator import hsds
 from locator.api.errors import LocationError
-from locator.api.query import PlainIntegerField, ProviderSearchQuery, check_parameter_names
+from locator.api.query import (
+    MULTI_VALUED,
+    PlainIntegerField,
+    ProviderSearchQuery,
+    check_parameter_names,
+    validated_query,
+)
 from locator.api.views import LIST_MAX_AGE_SECONDS, LocatorAPIView
 from locator.hsds_selectors import Page, Selection, hsds_provider, page_fields, select_page, with_term
 from locator.models import Provider
@@ -34,7 +40,6 @@ METERS_PER_MILE = 1609.344
 # This directory's own search parameters, which /services and /service_at_locations take too.
 DIRECTORY_FILTERS = ("near", "lat", "lng", "radius", "medication", "otp", "kind", "payment", "telehealth")
 DIRECTORY_FILTERS += ("setting", "group", "age", "language", "state")
-_MULTI_VALUED = {"medication", "kind", "payment", "setting", "group", "age", "language"}
 
 
 class ModifiedAfterField(serializers.Field):
@@ -100,13 +105,15 @@ class TaxonomyTermsQuery(ListQuery):
 
 
 def _validated(query_class: type[serializers.Serializer], request: Request, *, filters: bool = False) -> dict:
-    allowed = set(query_class().fields) | {"format"} | (set(DIRECTORY_FILTERS) if filters else set())
-    check_parameter_names(request.query_params, allowed, _MULTI_VALUED if filters else set())
-    query = query_class(
-        data={name: request.query_params.get(name) for name in query_class().fields if name in request.query_params}
+    """The standard's parameters; with `filters`, the directory's own are known too (`_selection` reads them)."""
+    if not filters:
+        return validated_query(query_class, request.query_params)
+    return validated_query(
+        query_class,
+        request.query_params,
+        also_allowed=frozenset(DIRECTORY_FILTERS),
+        multi_valued=frozenset(MULTI_VALUED),
     )
-    query.is_valid(raise_exception=True)
-    return query.validated_data
 
 
 def _directory_query(request: Request, params: dict[str, Any]) -> QueryDict:

@@ -176,3 +176,19 @@ def check_parameter_names(
             raise serializers.ValidationError({name: f"unknown parameter; known: {', '.join(sorted(allowed))}"})
         if name not in multi_valued and len(query.getlist(name)) > 1:
             raise serializers.ValidationError({name: "given more than once"})
+
+
+def validated_query(
+    serializer_class: type[serializers.Serializer],
+    query: QueryDict,
+    *,
+    also_allowed: frozenset[str] = frozenset(),
+    multi_valued: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """A query's values as its serializer reads them, after refusing unknown or repeated parameters (`format`
+    and `also_allowed`, which another step reads, are known too)."""
+    fields = set(serializer_class().fields)
+    check_parameter_names(query, fields | {"format"} | also_allowed, set(multi_valued))
+    serializer = serializer_class(data=query)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
