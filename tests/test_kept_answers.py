@@ -48,6 +48,19 @@ def test_a_repeated_search_skips_the_search_and_an_import_starts_over(client, em
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/providers/?near=74103", "/?near=74103"])
+def test_a_repeated_search_keeps_its_etag_and_is_not_hashed_again(client, empty_directory, url):
+    make_provider(name="First Clinic", latitude=36.15, longitude=-95.99)
+    first = client.get(url)
+    with mock.patch("django.middleware.http.set_response_etag") as hashing:
+        again = client.get(url)
+        unchanged = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again["ETag"] == first["ETag"] and again.content == first.content
+    assert unchanged.status_code == 304
+    hashing.assert_not_called()
+
+
+@pytest.mark.django_db
 def test_a_repeated_search_keeps_its_format_and_headers(client, empty_directory):
     make_provider(name="First Clinic", latitude=36.15, longitude=-95.99)
     url = "/api/v1/providers/?near=74103"

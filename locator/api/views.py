@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import FileResponse, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
@@ -120,10 +120,11 @@ class ProviderListView(LocatorAPIView):
             response["Content-Disposition"] = 'attachment; filename="providers.csv"'
         key = getattr(response, "recent_answer_key", None)
         if key is not None and response.status_code == 200:
-            # Kept rendered, as bytes: a repeat costs neither the search nor the rendering.
-            response.render()
+            # Kept rendered, as bytes, with their ETag: a repeat costs neither the search, the rendering nor
+            # the hashing.
+            set_response_etag(response.render())
             kept_headers = {
-                name: response[name] for name in ("Content-Type", "Content-Disposition") if name in response
+                name: response[name] for name in ("Content-Type", "Content-Disposition", "ETag") if name in response
             }
             keep_answer(key, (response.content, kept_headers), max_age_seconds=LIST_MAX_AGE_SECONDS)
         return response
