@@ -54,13 +54,6 @@ def page_url(context: template.Context, name: str, *args: object) -> str:
     return f"{url}?{urlencode({'lang': chosen})}" if chosen else url
 
 
-@register.simple_tag(takes_context=True)
-def provider_url(context: template.Context, provider_id: int) -> str:
-    """A provider's page, carrying the search it was found by so that the page can lead back to it."""
-    query = {"lang": context.get("chosen_language", ""), "back": context["request"].GET.urlencode()}
-    return f"{reverse('provider', args=[provider_id])}?{urlencode({name: value for name, value in query.items() if value})}"
-
-
 @register.filter
 def service_groups(provider: Provider) -> list[dict]:
     """SAMHSA's service list as words: the National Directory's codes read through its key."""

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.conftest import PROJECT_DIR
+from tests.factories import make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +133,21 @@ def test_the_access_log_of_a_running_server_has_no_query_string(tmp_path):
     assert '"GET / HTTP/1.1" 200' in logged and '"GET /providers/999/ HTTP/1.1" 404' in logged
     for secret in ("Broken", "Arrow", "36.05", "95.79", "near=", "?"):
         assert secret not in logged
+
+
+def test_a_results_card_is_worded_in_each_pages_own_language(client, empty_directory):
+    make_provider(
+        name="Card Clinic",
+        street="100 Main St",
+        city="Tulsa",
+        phone="918-555-0100",
+        offers_telehealth=True,
+        latitude=36.15,
+        longitude=-95.99,
+    )
+    spanish = client.get("/", {"near": "74103", "lang": "es"}).content.decode()
+    english = client.get("/", {"near": "74103", "lang": "en"}).content.decode()
+    assert 'aria-label="Medicamentos y programas"' in spanish and "Llamar al 918-555-0100" in spanish
+    assert ">Cómo llegar</a>" in spanish and ">Telesalud<" in spanish
+    assert 'aria-label="Medications and programs"' in english and "Call 918-555-0100" in english
+    assert ">Directions</a>" in english and "Cómo llegar" not in english
