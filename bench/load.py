@@ -3,8 +3,9 @@
 
     .venv/bin/python bench/load.py [--seconds 60] [--max-requests 200000] [--workers 2]
 
-Needs wrk (apt-get install wrk). Prints a table: requests/s, p50/p99 latency, errors, and the
-workers' memory every tenth of the run, from after a warm-up that fills the bounded kept answers.
+Needs wrk (apt-get install wrk). Prints a table: requests/s, p50/p99 latency, errors, the
+machine's speed before and after the run (a fixed Python loop), and the workers' memory every tenth of
+the run, from after a warm-up that fills the bounded kept answers.
 DATABASE_URL chooses the database, as for the other benchmarks; the workers are gthread ones with 8 threads
 as deployed, or sync ones with GUNICORN_WORKER_CLASS=sync GUNICORN_THREADS=1.
 """
@@ -110,6 +111,19 @@ def warm_up(base_url: str, paths: list[str]) -> int:
 
     with ThreadPoolExecutor(4) as pool:
         return sum(code != 200 for code in pool.map(status, paths))
+
+
+def cpu_reference_ms() -> float:
+    """The best of three runs of a fixed pure-Python loop: this machine's speed at the moment, which drifted by a
+    third within minutes on these shared machines, so that two runs' requests/s can be compared."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number * number % 7
+        timings.append(time.perf_counter() - started)
+    return min(timings) * 1000
 
 
 def worker_memory_mib(master_pid: int) -> list[float]:
@@ -227,6 +241,7 @@ def main() -> None:
                 f"{warm_failures} failed"
             )
             memory = [(0, worker_memory_mib(gunicorn.pid))]
+            reference_before = cpu_reference_ms()
             api = run_wrk(base_url, api_file, args.api_connections, args.seconds, args.max_requests, scratch)
             pages = run_wrk(base_url, page_file, args.page_connections, args.seconds, args.max_requests, scratch)
             step = max(1, args.seconds // 6)
@@ -238,6 +253,7 @@ def main() -> None:
                 "page searches": parse_wrk(pages.communicate()[0]),
             }
             memory.append((args.seconds, worker_memory_mib(gunicorn.pid)))
+            reference_after = cpu_reference_ms()
         finally:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)
@@ -253,6 +269,10 @@ def main() -> None:
             f"| {name} | {result['requests']} | {result['rate']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
             f"| {result['errors']} |"
         )
+    print(
+        f"\nCPU reference (a fixed Python loop, smaller is faster): {reference_before:.0f} ms before the run, "
+        f"{reference_after:.0f} ms after"
+    )
     print("\nworker memory (RSS MiB) during the run:\n")
     print("| second | " + " | ".join(f"worker {number}" for number in range(1, args.workers + 1)) + " |")
     print("|---|" + "---|" * args.workers)
