@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "locator.http_rules.HeadLikeGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "locator.web.middleware.LanguageMiddleware",
+    # Before the rest: a repeated search is answered without them, the URL resolver or the view.
+    "locator.kept_answers.KeptAnswersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -5,6 +5,10 @@ search costs the search core nothing while its answer is younger than the respon
 lets a browser keep it. An import starts over: each key carries the time of the newest import, looked up
 at most once a second.
 
+`KeptAnswersMiddleware` keeps what a view marks as keepable and answers the same request again before the
+URL resolver, the view and the middleware after it run: through them a repeated search took 0.35-0.6 ms
+of a worker's time, 0.2 ms without them, and four requests in five under load are repeats.
+
 The answers live in Django's cache "answers", a per-process memory cache (config/settings.py): an answer
 shows where someone searched, and no search location may reach a file, the database or a third party.
 Counts over the whole directory (the HSDS lists', the changes feed's) are kept there too, until the next import.
@@ -16,12 +20,14 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import caches
 from django.db import DatabaseError
 from django.db.models import Max
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import set_response_etag
 from django.utils.translation import get_language
 
 from locator.models import SourceFile
@@ -87,3 +93,68 @@ def kept_count(parts: tuple[Any, ...], count: Callable[[], int]) -> int:
         kept = count()
         caches["answers"].set(key, kept, timeout=_COUNT_SECONDS)
     return kept
+
+
+@dataclass(frozen=True)
+class KeptResponse:
+    status: int
+    content: bytes
+    # As the view and the middleware after KeptAnswersMiddleware left them; the middleware before it add
+    # theirs to every response, kept or not.
+    headers: dict[str, str]
+    # Read by SecurityHeadersMiddleware, before this one: whether the page shows the map.
+    allows_map_tiles: bool
+    # The view's rate limits (DRF throttle classes), which a repeat must pass too.
+    throttle_classes: tuple[type, ...]
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content, status=self.status, headers=self.headers)
+        response.allows_map_tiles = self.allows_map_tiles
+        return response
+
+
+class KeptAnswersMiddleware:
+    """Keeps a GET's answer when its view says for how long (`response.kept_for_seconds`), and answers the
+    same request again from it. Goes after LanguageMiddleware: the key holds the page's language.
+
+    A repeat counts against the client's rate limit as the view would count it; past the limit it goes on
+    to the view, which refuses it. While the database is away the last directory version read stands, so
+    kept answers are still served; before any was read, requests go on to the views, which answer 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        # The paths whose views have kept an answer: only their requests are looked up, so that other pages
+        # (and the schema, which never touches the database) cost nothing here.
+        self.keeping_paths: set[str] = set()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "GET":
+            return self.get_response(request)
+        key = self._key(request) if request.path_info in self.keeping_paths else None
+        kept = kept_answer(key) if key else None
+        if kept is not None and all(throttle().allow_request(request, None) for throttle in kept.throttle_classes):
+            return kept.response()
+        response = self.get_response(request)
+        kept_for_seconds = getattr(response, "kept_for_seconds", None)
+        if kept_for_seconds and not response.streaming and not response.cookies:
+            self.keeping_paths.add(request.path_info)
+            key = key or self._key(request)
+            if key:
+                # With its ETag: a repeat is not hashed again.
+                set_response_etag(response)
+                kept = KeptResponse(
+                    response.status_code,
+                    response.content,
+                    dict(response.headers),
+                    getattr(response, "allows_map_tiles", False),
+                    tuple(getattr(response, "kept_answer_throttles", ())),
+                )
+                keep_answer(key, kept, max_age_seconds=kept_for_seconds)
+        return response
+
+    @staticmethod
+    def _key(request: HttpRequest) -> str | None:
+        try:
+            return answer_key(request, request.headers.get("Accept", ""))
+        except DatabaseError:
+            return None

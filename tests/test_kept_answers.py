@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
+from django.core.handlers.base import BaseHandler
 from django.db import OperationalError, connection
 from django.http import HttpRequest
 from django.test import RequestFactory
@@ -58,6 +59,27 @@ def test_a_repeated_search_keeps_its_etag_and_is_not_hashed_again(client, empty_
     assert again["ETag"] == first["ETag"] and again.content == first.content
     assert unchanged.status_code == 304
     hashing.assert_not_called()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/providers/?near=74103", "/?near=74103"])
+def test_a_repeat_is_answered_before_the_view_with_every_header_the_first_had(client, empty_directory, url):
+    make_provider(name="First Clinic", latitude=36.15, longitude=-95.99)
+    first = client.get(url)
+    with mock.patch.object(BaseHandler, "resolve_request", side_effect=AssertionError("the view was reached")):
+        again = client.get(url)
+    assert again.status_code == first.status_code == 200
+    assert dict(again.headers) == dict(first.headers)
+    assert again["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in again
+
+
+@pytest.mark.django_db
+def test_a_repeated_api_search_counts_against_the_rate_limit_and_is_refused_past_it(client, empty_directory, settings):
+    settings.LOCATOR_API_RATE_LIMIT = "3/minute"
+    caches["default"].clear()
+    make_provider(name="First Clinic", latitude=36.15, longitude=-95.99)
+    statuses = [client.get("/api/v1/providers/?near=74103").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
 
 
 @pytest.mark.django_db

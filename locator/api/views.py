@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import FileResponse, HttpResponse
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
@@ -28,7 +28,6 @@ from locator.api.serializers import (
     ProviderMatchSerializer,
 )
 from locator.health import newest_data
-from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.models import Provider
 from locator.places import LocationNotFound
 from locator.provenance import source_summaries
@@ -103,30 +102,19 @@ class ProviderListView(LocatorAPIView):
             (429, JSONRenderer.media_type): THROTTLED,
         },
     )
-    def get(self, request: Request) -> HttpResponse:
-        key = answer_key(request, request.accepted_media_type)
-        kept = kept_answer(key)
-        if kept is not None:
-            content, headers = kept
-            return HttpResponse(content, headers=headers)
-        response = Response(self._search(request))
-        response.recent_answer_key = key
-        return response
+    def get(self, request: Request) -> Response:
+        return Response(self._search(request))
 
     def finalize_response(self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200 and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
             # A spreadsheet to save, never a page to render (OWASP ASVS 14.4.2).
             response["Content-Disposition"] = 'attachment; filename="providers.csv"'
-        key = getattr(response, "recent_answer_key", None)
-        if key is not None and response.status_code == 200:
-            # Kept rendered, as bytes, with their ETag: a repeat costs neither the search, the rendering nor
-            # the hashing.
-            set_response_etag(response.render())
-            kept_headers = {
-                name: response[name] for name in ("Content-Type", "Content-Disposition", "ETag") if name in response
-            }
-            keep_answer(key, (response.content, kept_headers), max_age_seconds=LIST_MAX_AGE_SECONDS)
+        if response.status_code == 200:
+            # Kept by KeptAnswersMiddleware for as long as the client may keep it; a repeat passes the same
+            # rate limits.
+            response.kept_for_seconds = LIST_MAX_AGE_SECONDS
+            response.kept_answer_throttles = self.throttle_classes
         return response
 
     def _search(self, request: Request) -> dict[str, Any]:

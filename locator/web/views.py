@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +19,6 @@ from locator import access
 from locator.geo import STATE_NAMES
 from locator.health import check_health
 from locator.http_rules import allow_methods
-from locator.kept_answers import answer_key, keep_answer, kept_answer
 from locator.limits import ReportRateThrottle
 from locator.places import LocationNotFound
 from locator.provenance import records_in_newest_files, source_summaries
@@ -42,22 +41,9 @@ PAGE_MAX_AGE_SECONDS = 300
 
 @allow_methods("GET", "HEAD")
 def search_page(request: HttpRequest) -> HttpResponse:
-    key = answer_key(request)
-    cached = kept_answer(key)
-    if cached is None:
-        # Kept with its ETag: a repeat is not hashed again.
-        response = set_response_etag(_search_page(request))
-        cached = (
-            response.status_code,
-            response.content,
-            response.get("Content-Type"),
-            response.get("ETag"),
-            response.allows_map_tiles,
-        )
-        keep_answer(key, cached, max_age_seconds=PAGE_MAX_AGE_SECONDS)
-    status, content, content_type, etag, allows_map_tiles = cached
-    response = HttpResponse(content, status=status, content_type=content_type, headers={"ETag": etag} if etag else None)
-    response.allows_map_tiles = allows_map_tiles
+    response = _search_page(request)
+    # Kept by KeptAnswersMiddleware for as long as the browser may keep it.
+    response.kept_for_seconds = PAGE_MAX_AGE_SECONDS
     # A search page's URL holds where someone is looking: no shared cache may keep it.
     patch_cache_control(response, private=True, max_age=PAGE_MAX_AGE_SECONDS)
     return response
