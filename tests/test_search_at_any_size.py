@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from django.db import connection
 from django.db.models import Case, F, When
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from locator.geo import min_dot_for_radius, unit_vector
@@ -127,6 +128,25 @@ def test_a_page_of_providers_loads_in_one_query_as_the_orm_loads_them(shared_dir
             "unit_z",
             "grid_cell",
         }
+        assert not provider._state.adding and provider._state.db == connection.alias
+    # A field the list does not show still loads when read, as on any instance Django builds.
+    some = loaded[ids[0]]
+    assert some.first_seen == expected[ids[0]].first_seen
+
+
+def test_a_page_of_providers_is_built_through_init_when_something_listens_to_it(shared_directory):
+    built = []
+
+    def listener(sender, instance, **kwargs):
+        built.append(instance.id)
+
+    ids = list(Provider.objects.values_list("id", flat=True)[:5])
+    post_init.connect(listener, sender=Provider)
+    try:
+        loaded = providers_with_sources(ids)
+    finally:
+        post_init.disconnect(listener, sender=Provider)
+    assert sorted(built) == sorted(ids) == sorted(loaded)
 
 
 def test_a_count_past_1000_says_1000_or_more(client, shared_directory):
