@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from locator.health import newest_data
+from locator.kept_answers import directory_version
 from locator.models import SourceFile
 from locator.vocabulary import Certification, DatePrecision, Kind
 
@@ -23,6 +27,18 @@ def _stale_since() -> str:
     )
 
 
+@lru_cache(maxsize=8)
+def _directory_facts(version: str, language: str, today: date) -> tuple[bool, str]:
+    """Whether the directory holds sample data, and the date it is stale since: the same on every page until the
+    next import (the directory's version), language or day. Asked on every page, they took two of a new results
+    page's queries (0.5 ms on PostgreSQL)."""
+    return SourceFile.objects.filter(is_sample=True).exists(), _stale_since()
+
+
+def _current_directory_facts() -> tuple[bool, str]:
+    return _directory_facts(directory_version(), get_language(), timezone.localdate())
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     """What every page's frame needs: the language switch, whether the directory holds sample data, and the
     vocabularies that templates compare codes with."""
@@ -32,9 +48,9 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "chosen_language": getattr(request, "chosen_language", ""),
         "other_language_code": other[0],
         "other_language_name": other[1],
-        "showing_sample_data": SimpleLazyObject(lambda: SourceFile.objects.filter(is_sample=True).exists()),
-        # The date of the newest data when it is too old to trust without a call; None otherwise.
-        "stale_since": SimpleLazyObject(_stale_since),
+        "showing_sample_data": SimpleLazyObject(lambda: _current_directory_facts()[0]),
+        # The date of the newest data when it is too old to trust without a call; "" otherwise.
+        "stale_since": SimpleLazyObject(lambda: _current_directory_facts()[1]),
         "Certification": Certification,
         "DatePrecision": DatePrecision,
         "Kind": Kind,

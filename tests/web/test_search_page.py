@@ -6,6 +6,8 @@ import subprocess
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from locator.geo import distance_miles
 from locator.importing.importer import import_files
@@ -193,6 +195,15 @@ def test_sample_data_is_marked_on_every_result_and_on_the_page(client, empty_dir
     html = client.get("/", {"near": "Tulsa, OK", "radius": "100"}).content.decode()
     assert "This site is showing fictitious sample listings" in html
     assert html.count("Sample data: not a real provider") == len(all_result_ids(html)) > 0
+
+
+def test_the_frame_s_facts_about_the_directory_are_read_once_per_import_not_per_page(client, empty_directory):
+    import_files([FIXTURES_DIR], is_sample=True)
+    client.get("/", {"near": "Tulsa, OK"})
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/", {"near": "Tulsa, OK", "radius": "100"}).content.decode()
+    assert "This site is showing fictitious sample listings" in html
+    assert queries and not [query for query in queries if 'FROM "locator_sourcefile"' in query["sql"]]
 
 
 def test_real_data_carries_no_sample_banner(client, shared_directory):
