@@ -1,8 +1,8 @@
 # Two entry points: `make run` and `make test`. Everything else is what they need.
 # The virtualenv's interpreter: Debian's Python 3.11 where it can make one (statically linked and built with
 # profile-guided optimization), else python3. On these machines python3 is pyenv's default build (a shared
-# libpython, no such optimization), on which a new search took 16-19% longer and a worker served 9-11% fewer
-# requests a second under bench/load.py. `make PYTHON=python3.12 ...` chooses another.
+# libpython, no such optimization), on which a new search took 18-26% longer and the service served 7-10%
+# fewer requests a second under bench/load.py. `make PYTHON=python3.12 ...` chooses another.
 DEBIAN_PYTHON := $(shell /usr/bin/python3.11 -c 'import ensurepip, venv' 2>/dev/null && echo /usr/bin/python3.11)
 PYTHON ?= $(or $(DEBIAN_PYTHON),python3)
 VENV := .venv
