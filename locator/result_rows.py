@@ -55,10 +55,10 @@ def _compiled(vendor: str, size: int) -> tuple[str, Converters]:
     return sql, tuple(compiler.get_converters(columns).items())
 
 
-def _provider(shown_values: list[Any]) -> Provider:
-    """The instance `Provider.from_db` builds from the shown fields, the others deferred. It runs `__init__`
-    only where something listens to its signals."""
-    if pre_init.has_listeners(Provider) or post_init.has_listeners(Provider):
+def _provider(shown_values: list[Any], *, through_init: bool) -> Provider:
+    """The instance `Provider.from_db` builds from the shown fields, the others deferred; built by `from_db`
+    itself `through_init`, where something listens to the signals of `__init__`."""
+    if through_init:
         return Provider.from_db(connection.alias, _SHOWN_SET, shown_values)
     provider = Provider.__new__(Provider)
     provider.__dict__.update(zip(SHOWN_FIELDS, shown_values))
@@ -79,6 +79,7 @@ def providers_with_sources(ids: Sequence[int]) -> dict[int, Provider]:
         rows = cursor.fetchall()
     shown = len(SHOWN_FIELDS)
     source_converters = [(position, functions) for position, functions in converters if position >= shown]
+    through_init = pre_init.has_listeners(Provider) or post_init.has_listeners(Provider)
     providers: dict[int, Provider] = {}
     records: dict[int, list[SourceRecordFacts]] = {}
     for row in rows:
@@ -90,7 +91,7 @@ def providers_with_sources(ids: Sequence[int]) -> dict[int, Provider]:
             for function in functions:
                 values[position] = function(values[position], expression, connection)
         if first:
-            providers[provider_id] = _provider(values[:shown])
+            providers[provider_id] = _provider(values[:shown], through_init=through_init)
             records[provider_id] = []
         # A provider without a source record has one row, its source columns empty.
         if values[shown] is not None:
