@@ -17,9 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-_INPUT_TEMPLATES = frozenset(
-    f"django/forms/widgets/{name}.html" for name in ("input", "text", "hidden", "checkbox", "number", "email")
-)
+# The widgets these forms use; any other is rendered by Django.
+_INPUT_TEMPLATES = frozenset(f"django/forms/widgets/{name}.html" for name in ("text", "hidden", "checkbox"))
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 
