@@ -199,15 +199,23 @@ def grid_cell(latitude: float, longitude: float) -> int:
     return _grid_row(latitude) * _GRID_COLUMNS + _grid_column(longitude)
 
 
+def grid_row_spans(box: BoundingBox) -> list[tuple[int, int, int]]:
+    """(row, first column, last column) of the cells that cover the box, row by row."""
+    columns = [(_grid_column(west), _grid_column(east)) for west, east in box.longitude_ranges]
+    return [
+        (row, west, east) for row in range(_grid_row(box.south), _grid_row(box.north) + 1) for west, east in columns
+    ]
+
+
+def grid_row_and_column(cell: int) -> tuple[int, int]:
+    """(row, column) of a cell number."""
+    return divmod(cell, _GRID_COLUMNS)
+
+
 def grid_cell_ranges(box: BoundingBox, *, most: int = 24) -> list[tuple[int, int]]:
     """Inclusive ranges of cell numbers that cover the box, adjacent ranges merged; past `most`
     ranges (a box hundreds of miles tall), the one range from the first cell to the last."""
-    columns = [(_grid_column(west), _grid_column(east)) for west, east in box.longitude_ranges]
-    pieces = sorted(
-        (row * _GRID_COLUMNS + west, row * _GRID_COLUMNS + east)
-        for row in range(_grid_row(box.south), _grid_row(box.north) + 1)
-        for west, east in columns
-    )
+    pieces = sorted((row * _GRID_COLUMNS + west, row * _GRID_COLUMNS + east) for row, west, east in grid_row_spans(box))
     ranges: list[tuple[int, int]] = []
     for start, end in pieces:
         if ranges and ranges[-1][1] + 1 >= start:

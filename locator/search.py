@@ -3,8 +3,9 @@
 Each query has three steps: a bounding box, as indexed grid cells (ranges of them, joined to the rows on
 SQLite, or on PostgreSQL an array of up to a few hundred); the exact great-circle test as a dot product
 of unit vectors (`unit_x`, `unit_y`, `unit_z`), which is plain arithmetic on SQLite and PostgreSQL
-alike; and ranking by that dot product, then name, then id. A page is ranked in widening circles and
-counted up to 1,000, so that its cost follows the page, not the matches.
+alike; and ranking by that dot product, then name, then id. A page is ranked in widening circles, the
+first sized by how many providers the place's grid cells hold, and counted up to 1,000, so that its cost
+follows the page, not the matches; where the whole radius holds few, one query ranks and counts them all.
 Web pages and the API both call `provider_search`; neither knows any of this.
 """
 
@@ -19,7 +20,6 @@ from typing import Any
 from django.db import connection
 
 from locator.geo import (
-    EARTH_RADIUS_MILES,
     bounding_box,
     distance_from_dot_miles,
     grid_cell_ranges,
@@ -29,6 +29,12 @@ from locator.geo import (
 from locator.models import Provider
 from locator.places import Location
 from locator.result_rows import providers_with_sources
+from locator.search_density import (
+    WHOLE_EARTH_MILES,
+    everywhere_past_widest,
+    first_circle_miles,
+    nearest_circle_miles,
+)
 from locator.search_filters import InvalidSearch, SearchFilters, filters_where_sql
 from locator.vocabulary import (
     APPROXIMATE_PRECISIONS,
@@ -40,9 +46,8 @@ NEAREST_WHEN_NONE_WITHIN = 10
 # Counted exactly up to this many; past it a search says "1,000 or more", so that counting costs what a
 # page costs, not what every match in a city's 100 miles costs.
 MAX_EXACT_COUNT = 1000
-# The page is ranked in widening circles: the first this wide, each next one at most this many times wider,
-# up to the radius; the first circle that holds the page is the last read.
-FIRST_CIRCLE_MILES = 2.0
+# The page is ranked in widening circles (the first sized by `locator.search_density`), each next one at
+# most this many times wider, up to the radius; the first circle that holds the page is the last read.
 CIRCLE_GROWTH = 4
 # How a box's grid cells are asked for. Past the most ranges, one range from the first cell to the last
 # reads a band of latitude around the world. SQLite joins each range to its rows (`_joined_ranges_sql`),
@@ -55,8 +60,6 @@ _MOST_CELL_RANGES_ELSEWHERE = 24
 # through the search index alone; ranges joined by OR made it fetch each row of the cells from the table
 # (Manhattan's 20,000 at a million providers: 28 ms). A longer array costs more to plan than to read.
 _MOST_CELLS_IN_ONE_ARRAY = 400
-# Half the Earth's circumference: every point is within it.
-_WHOLE_EARTH_MILES = math.pi * EARTH_RADIUS_MILES
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,6 @@ def _dot_sql(vendor: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _cells_sql(vendor: str, ranges: int) -> str:
-    """The grid cell ranges joined by OR."""
-    grid_cell = _column(vendor, "grid_cell")
-    return " OR ".join([f"({grid_cell} >= %s AND {grid_cell} <= %s)"] * ranges)
-
-
-@lru_cache(maxsize=256)
 def _joined_ranges_sql(vendor: str, ranges: int) -> str:
     """FROM and the start of WHERE: the box's cell ranges as a table of constant rows, each joined to the
     providers in it. SQLite then reads each range through an index, a rare filter's partial one when
@@ -137,8 +133,14 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
         from_where_sql = f" FROM {table} WHERE {_column(vendor, 'grid_cell')} = ANY(%s)"
         cells_params = [[cell for first, last in cell_ranges for cell in range(first, last + 1)]]
     else:
-        from_where_sql = f" FROM {table} WHERE ({_cells_sql(vendor, len(cell_ranges))})"
-        cells_params = [bound for cell_range in cell_ranges for bound in cell_range]
+        # Written into the statement, not passed: prepared with a wide box's cells as parameters, PostgreSQL's
+        # generic plan took any range of cells for a few rows and read the search index over a band of the
+        # country where a rare filter's own index held the few hundred rows (OTPs within 640 miles of
+        # Montana: 6 ms, 0.7 ms when planned for the cells).
+        grid_cell = _column(vendor, "grid_cell")
+        cells_sql = " OR ".join(f"({grid_cell} BETWEEN {first:d} AND {last:d})" for first, last in cell_ranges)
+        from_where_sql = f" FROM {table} WHERE ({cells_sql})"
+        cells_params = []
     sql = f"{from_where_sql} AND {filter_sql} AND {_dot_sql(vendor)} >= %s"
     return sql, [
         *cells_params,
@@ -160,6 +162,22 @@ def _ranking_sql(vendor: str) -> tuple[str, str]:
     )
 
 
+@lru_cache(maxsize=8)
+def _counting_sql(vendor: str, by_kind: bool) -> str:
+    """To follow a ranking's SELECT: how many rows the ranking ranks, and if asked how many of each kind."""
+    kind = _column(vendor, "kind")
+    of_kind = f", SUM(CASE WHEN {kind} = %s THEN 1 ELSE 0 END) OVER ()"
+    return ", COUNT(*) OVER ()" + (of_kind * len(Kind.values) if by_kind else "")
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    ranked: list[tuple[int, float]]
+    # Every match within the circle, and of each kind if asked, when the ranking counted them.
+    count: int | None = None
+    count_by_kind: dict[str, int] | None = None
+
+
 def _payment_arms(filters: SearchFilters) -> list[SearchFilters]:
     """The search as one search per payment asked, whose matches together are its matches.
 
@@ -176,13 +194,31 @@ def _ranked_ids(
 ) -> list[tuple[int, float]]:
     """(id, dot) of one page of matches within the radius, nearest first; with several payments, the
     rankings of each merged."""
+    return _ranking(location, radius_miles, filters, offset, limit).ranked
+
+
+def _ranking(
+    location: Location,
+    radius_miles: float,
+    filters: SearchFilters,
+    offset: int,
+    limit: int,
+    *,
+    counted: bool = False,
+    by_kind: bool = False,
+) -> _Ranking:
+    """One page of matches within the radius; `counted`, with how many match in all (and of each kind
+    `by_kind`), where one ranking reads every match (one payment or none)."""
     select_sql, order_sql = _ranking_sql(connection.vendor)
     before_within = [*unit_vector(location.latitude, location.longitude), *sorted(APPROXIMATE_PRECISIONS)]
     arms = _payment_arms(filters)
+    counted = counted and len(arms) == 1
     if len(arms) == 1:
         within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
-        sql = select_sql + within_sql + order_sql
-        params = [*before_within, *within_params, limit, offset]
+        counting_sql = _counting_sql(connection.vendor, by_kind) if counted else ""
+        kinds = Kind.values if counted and by_kind else []
+        sql = select_sql + counting_sql + within_sql + order_sql
+        params = [*before_within, *kinds, *within_params, limit, offset]
     else:
         arm_sqls, params = [], []
         for number, arm in enumerate(arms):
@@ -196,7 +232,14 @@ def _ranked_ids(
         params += [limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(provider_id, dot) for provider_id, dot, _, _ in cursor.fetchall()]
+        rows = cursor.fetchall()
+    ranked = [(row[0], row[1]) for row in rows]
+    if not counted:
+        return _Ranking(ranked)
+    if not rows:
+        return _Ranking(ranked, 0, dict.fromkeys(Kind.values, 0) if by_kind else None)
+    kinds = dict(zip(Kind.values, (int(count) for count in rows[0][5:]))) if by_kind else None
+    return _Ranking(ranked, int(rows[0][4]), kinds)
 
 
 def _match_ids_sql(
@@ -215,18 +258,20 @@ def _match_ids_sql(
 
 
 def _ranked_page(
-    location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int
-) -> list[tuple[int, float]]:
+    location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int, *, by_kind: bool
+) -> _Ranking:
     """The same page as ranking every match within the radius, read from the smallest circle that holds
     it: everything outside a circle is farther than everything inside, so a circle holding `offset +
-    limit` matches holds the page. In a city a 100-mile search reads a few miles, not 100k rows."""
+    limit` matches holds the page. In a city a 100-mile search reads a few miles, not 100k rows. A ranking
+    of the whole radius counts its matches too (of each kind `by_kind`)."""
     wanted = offset + limit
-    circle = min(FIRST_CIRCLE_MILES, radius_miles)
+    circle = first_circle_miles(location, radius_miles, filters, wanted)
     while True:
-        ranked = _ranked_ids(location, circle, filters, 0, wanted)
-        if len(ranked) == wanted or circle >= radius_miles:
-            return ranked[offset:]
-        circle = min(_wider_circle(circle, len(ranked), wanted), radius_miles)
+        whole = circle >= radius_miles
+        ranking = _ranking(location, circle, filters, 0, wanted, counted=whole, by_kind=by_kind)
+        if len(ranking.ranked) == wanted or whole:
+            return replace(ranking, ranked=ranking.ranked[offset:])
+        circle = min(_wider_circle(circle, len(ranking.ranked), wanted), radius_miles)
 
 
 def _wider_circle(circle_miles: float, found: int, wanted: int) -> float:
@@ -290,10 +335,14 @@ def provider_search(
     """
     if not 0 < radius_miles <= MAX_RADIUS_MILES:
         raise InvalidSearch("radius", f"radius must be more than 0 and at most {MAX_RADIUS_MILES:g} miles")
-    page = _ranked_page(location, radius_miles, filters, offset, limit)
-    kinds = None
+    ranking = _ranked_page(location, radius_miles, filters, offset, limit, by_kind=count_kinds)
+    page, kinds = ranking.ranked, None
+    if ranking.count is not None:
+        count = ranking.count
+        if ranking.count_by_kind is not None:
+            kinds = {kind: min(of_kind, MAX_EXACT_COUNT) for kind, of_kind in ranking.count_by_kind.items()}
     # A page that is not full is the last: it tells the count without asking.
-    if len(page) < limit and (page or not offset):
+    elif len(page) < limit and (page or not offset):
         count = offset + len(page) if page else 0
     else:
         count, kinds = _counts_within(location, radius_miles, filters, by_kind=count_kinds)
@@ -310,14 +359,13 @@ def provider_search(
     # Nothing within the radius: the nearest few anywhere. Whatever lies outside a circle is farther
     # than everything inside it, so widen until a circle holds them; each step costs a fraction of
     # the next, since the ranking reads only the search index.
-    wider, nearest = radius_miles, []
-    while wider < _WHOLE_EARTH_MILES:
-        wider = _wider_circle(wider, len(nearest), NEAREST_WHEN_NONE_WITHIN)
-        # Past a thousand miles the box spans most of the country: search everywhere at once.
-        wider = wider if wider <= 1000 else _WHOLE_EARTH_MILES
+    wider = nearest_circle_miles(location, radius_miles, filters, NEAREST_WHEN_NONE_WITHIN)
+    while True:
         nearest = _ranked_ids(location, wider, filters, 0, NEAREST_WHEN_NONE_WITHIN)
-        if len(nearest) == NEAREST_WHEN_NONE_WITHIN or (nearest and wider == _WHOLE_EARTH_MILES):
+        if len(nearest) == NEAREST_WHEN_NONE_WITHIN or (nearest and wider == WHOLE_EARTH_MILES):
             return SearchResult(
                 location, radius_miles, len(nearest), False, _matches(nearest[offset : offset + limit], False)
             )
-    return SearchResult(location, radius_miles, 0, False, [])
+        if wider == WHOLE_EARTH_MILES:
+            return SearchResult(location, radius_miles, 0, False, [])
+        wider = everywhere_past_widest(_wider_circle(wider, len(nearest), NEAREST_WHEN_NONE_WITHIN))

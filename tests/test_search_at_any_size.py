@@ -1,5 +1,6 @@
 """Search at any size: a page ranked from the smallest circle that holds it is the page a full ranking
-gives; a count stays exact up to 1,000 and then says "1,000 or more"; PostgreSQL runs without JIT."""
+gives, however wrong the guess of that circle; a count stays exact up to 1,000 and then says "1,000 or
+more"; PostgreSQL runs without JIT."""
 
 import os
 import subprocess
@@ -12,13 +13,15 @@ from django.db.models import Case, F, When
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
-from locator.geo import min_dot_for_radius, unit_vector
+from locator import search_density
+from locator.geo import BoundingBox, bounding_box, grid_cell_ranges, min_dot_for_radius, unit_vector
 from locator.models import Provider
 from locator.places import resolve_location
 from locator.provenance import attach_source_listings
 from locator.result_rows import SHOWN_FIELDS, providers_with_sources
 from locator.search import MAX_EXACT_COUNT, SearchFilters, _ranked_ids, count_matches, provider_search
-from locator.search_filters import searchable_providers
+from locator.search_density import forget_cell_counts, matches_in_box
+from locator.search_filters import matching_providers, searchable_providers
 from locator.vocabulary import APPROXIMATE_PRECISIONS, Kind, Payment
 from tests.conftest import PROJECT_DIR
 
@@ -211,3 +214,124 @@ def test_a_wide_box_is_read_through_an_index_on_its_grid_cells(shared_directory,
         assert any("Index" in step and "on locator_provider" in step for step in plan), plan
         assert any("Index Cond: ((grid_cell" in step for step in plan), plan
         assert not any("Seq Scan" in step for step in plan), plan
+
+
+WHOLE_EARTH = BoundingBox(-90.0, 90.0, ((-180.0, 180.0),))
+
+
+@pytest.fixture
+def fresh_cell_counts():
+    forget_cell_counts()
+    yield
+    forget_cell_counts()
+
+
+def _ranking_queries(queries: CaptureQueriesContext) -> int:
+    return sum("ORDER BY 2 DESC" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(),
+        SearchFilters(otp_only=True),
+        SearchFilters(medications=frozenset({"methadone"})),
+        SearchFilters(kinds=frozenset({"practitioner"})),
+        SearchFilters(payments=frozenset({"medicaid"})),
+        SearchFilters(languages=frozenset({"es"})),
+    ],
+    ids=["none", "otp", "methadone", "prescribers", "medicaid", "spanish"],
+)
+def test_the_cells_count_what_a_search_with_one_filter_or_none_finds(shared_directory, fresh_cell_counts, filters):
+    located = matching_providers(filters).exclude(grid_cell=None)
+    assert matches_in_box(WHOLE_EARTH, filters)[0] == pytest.approx(located.count())
+    # Around Manhattan, and across the antimeridian in the Aleutians.
+    for box in (bounding_box(40.75, -73.99, 30), bounding_box(52.0, 179.0, 300)):
+        cells = [cell for first, last in grid_cell_ranges(box, most=10_000) for cell in range(first, last + 1)]
+        assert matches_in_box(box, filters) == (pytest.approx(located.filter(grid_cell__in=cells).count()), len(cells))
+
+
+def test_the_cells_are_counted_once_per_directory_version(shared_directory, fresh_cell_counts, monkeypatch):
+    version = "the first import"
+    monkeypatch.setattr(search_density, "directory_version", lambda: version)
+    counted = []
+    for version in ("the first import", "the first import", "the next import"):
+        with CaptureQueriesContext(connection) as queries:
+            matches_in_box(WHOLE_EARTH, SearchFilters())
+        counted.append(len(queries))
+    assert counted == [1, 0, 1]
+
+
+@pytest.mark.parametrize("near", DENSE_AND_SPARSE)
+def test_how_wide_the_first_circle_is_guessed_changes_queries_not_answers(
+    shared_directory, fresh_cell_counts, monkeypatch, near
+):
+    location = resolve_location(near)
+    searches = [
+        (radius, filters, offset)
+        for radius in (5, 25, 100)
+        for filters in (SearchFilters(), SearchFilters(otp_only=True), SearchFilters(payments=frozenset({"medicaid"})))
+        for offset in (0, 20)
+    ]
+
+    def answers():
+        results = [
+            provider_search(
+                location=location, radius_miles=radius, filters=filters, offset=offset, limit=20, count_kinds=True
+            )
+            for radius, filters, offset in searches
+        ]
+        return [
+            (
+                [(match.provider.id, match.distance_miles) for match in result.matches],
+                result.count,
+                result.count_exact,
+                result.count_by_kind,
+                result.within_radius,
+            )
+            for result in results
+        ]
+
+    guessed = answers()
+    # No provider anywhere: every radius ranked and counted at once.
+    monkeypatch.setattr(search_density, "_rows", dict)
+    assert answers() == guessed
+    # Crowds everywhere: every page from the smallest first circle, widened.
+    monkeypatch.setattr(search_density, "estimated_matches", lambda *args: 1e9)
+    assert answers() == guessed
+
+
+def test_a_radius_that_holds_few_is_ranked_and_counted_in_one_query(shared_directory, fresh_cell_counts):
+    location = resolve_location("74103")
+    matches_in_box(WHOLE_EARTH, SearchFilters())
+    with CaptureQueriesContext(connection) as queries:
+        result = provider_search(
+            location=location, radius_miles=25, filters=SearchFilters(), limit=20, count_kinds=True
+        )
+    # The ranking that counts, then the page's rows.
+    assert len(queries) == 2 and _ranking_queries(queries) == 1
+    assert result.count == count_matches(location=location, radius_miles=25, filters=SearchFilters()) > 20
+    assert result.count_by_kind == {
+        kind: count_matches(location=location, radius_miles=25, filters=SearchFilters(kinds=frozenset({kind})))
+        for kind in Kind.values
+    }
+
+
+@pytest.mark.parametrize(
+    ("near", "radius", "filters"),
+    [
+        ("10001", 25, SearchFilters()),
+        ("10001", 100, SearchFilters(medications=frozenset({"methadone"}))),
+        ("21201", 50, SearchFilters(payments=frozenset({"medicaid"}))),
+        # Nothing within the radius: the radius, then one circle the cells say holds the nearest.
+        ("99723", 5, SearchFilters(medications=frozenset({"methadone"}))),
+        ("59001", 10, SearchFilters(otp_only=True)),
+    ],
+)
+def test_the_cells_size_a_first_circle_that_holds_the_page(shared_directory, fresh_cell_counts, near, radius, filters):
+    location = resolve_location(near)
+    matches_in_box(WHOLE_EARTH, SearchFilters())
+    with CaptureQueriesContext(connection) as queries:
+        result = provider_search(location=location, radius_miles=radius, filters=filters, limit=20)
+    assert result.matches
+    assert _ranking_queries(queries) == (1 if result.within_radius else 2)
