@@ -130,9 +130,9 @@ def _narrowed_by(filters: SearchFilters) -> list[tuple[int, ...]]:
 
 
 def matches_in_box(box: BoundingBox, filters: SearchFilters) -> tuple[float, int]:
-    """About how many match in the grid cells that cover the box, were each filter as independent of the
-    others as of the place there (exactly as many where one filter or none is counted), and how many cells
-    those are."""
+    """At most how many match in the grid cells that cover the box (as many as match the filter that the
+    fewest match there: exactly as many where one filter or none is counted), and how many cells those are.
+    Filters go together too often to be guessed independent: nearly every OTP offers methadone."""
     rows = _rows()
     narrowed = _narrowed_by(filters)
     wanted = sorted({0, *(position for positions in narrowed for position in positions)})
@@ -146,10 +146,8 @@ def matches_in_box(box: BoundingBox, filters: SearchFilters) -> tuple[float, int
         after, before = row.running[bisect_right(row.columns, east)], row.running[bisect_left(row.columns, west)]
         for position in wanted:
             totals[position] += after[position] - before[position]
-    matches = float(totals[0])
-    for positions in narrowed:
-        matches *= min(1.0, sum(totals[position] for position in positions) / totals[0]) if totals[0] else 0.0
-    return matches, cells
+    matches = min([totals[0], *(sum(totals[position] for position in positions) for positions in narrowed)])
+    return float(matches), cells
 
 
 def estimated_matches(location: Location, radius_miles: float, filters: SearchFilters) -> float:
