@@ -292,6 +292,13 @@ CACHES = {
         # Django's memory cache would still keep a few answers with MAX_ENTRIES 0.
         else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     ),
+    # The search form's choices as written for one language and one set of choices ({% cache %} in
+    # _search_form.html): what a search asked for, so in this process's memory only.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 500, "CULL_FREQUENCY": 10},
+    },
 }
 
 # Anonymous rate limit per client address, e.g. "300/minute"; "off" disables it.

@@ -221,3 +221,46 @@ def test_make_run_serves_on_the_port_asked_for_and_installs_only_the_service():
     ).stdout
     assert "runserver 127.0.0.1:8080" in commands
     assert "requirements-dev.txt" not in commands
+
+
+# A search, then the same search with one more choice each: any choice the kept form did not vary on would
+# show another search's boxes.
+FORM_CHOICES = [
+    {"near": "74103"},
+    *(
+        {"near": "74103", **choice}
+        for choice in (
+            {"medication": "methadone"},
+            {"otp": "on"},
+            {"radius": "50"},
+            {"payment": ["medicaid", "medicare"]},
+            {"telehealth": "on"},
+            {"setting": "outpatient"},
+            {"group": "veterans"},
+            {"age": "adults"},
+            {"language": ["es", "ar"]},
+            {"lang": "es"},
+            {"radius": "7"},
+            {"payment": ["medicaid", "cash"]},
+        )
+    ),
+    {},
+]
+
+
+def test_the_forms_choices_written_once_are_what_each_search_would_write_afresh(client, settings, shared_directory):
+    """Written once per language and set of choices: each search still shows its own choices checked, its
+    own refusals, in its own language, as the page written without keeping them."""
+    memory = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-fragments"}
+    nothing_kept = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    settings.CACHES = {**settings.CACHES, "answers": nothing_kept, "template_fragments": nothing_kept}
+    afresh = [client.get("/", choices).content for choices in FORM_CHOICES]
+    settings.CACHES = {**settings.CACHES, "template_fragments": memory}
+    for _ in range(2):
+        assert [client.get("/", choices).content for choices in FORM_CHOICES] == afresh
+    assert len(set(afresh)) == len(afresh)
+    plain, methadone, several, refused = (afresh[number].decode() for number in (0, 1, 4, 12))
+    assert 'value="methadone" id="id_medication_1" checked' in methadone
+    assert 'value="methadone" id="id_medication_1" checked' not in plain
+    assert 'value="medicaid" id="id_payment_0" checked' in several and "aria-invalid" not in several
+    assert 'value="medicaid" id="id_payment_0" aria-invalid="true" checked' in refused
