@@ -357,8 +357,7 @@ def provider_search(
         exact = count <= MAX_EXACT_COUNT
         return SearchResult(location, radius_miles, min(count, MAX_EXACT_COUNT), True, matches, exact, kinds)
     # Nothing within the radius: the nearest few anywhere. Whatever lies outside a circle is farther
-    # than everything inside it, so widen until a circle holds them; each step costs a fraction of
-    # the next, since the ranking reads only the search index.
+    # than everything inside it: from the first circle the grid cells say holds them, widen until one does.
     wider = nearest_circle_miles(location, radius_miles, filters, NEAREST_WHEN_NONE_WITHIN)
     while True:
         nearest = _ranked_ids(location, wider, filters, 0, NEAREST_WHEN_NONE_WITHIN)
