@@ -35,7 +35,7 @@ from locator.search_density import (
     first_circle_miles,
     nearest_circle_miles,
 )
-from locator.search_filters import InvalidSearch, SearchFilters, filters_where_sql
+from locator.search_filters import InvalidSearch, SearchFilters, filters_where_sql, provider_column
 from locator.vocabulary import (
     APPROXIMATE_PRECISIONS,
     Kind,
@@ -85,16 +85,10 @@ class SearchResult:
     count_by_kind: dict[str, int] | None = None
 
 
-@lru_cache(maxsize=64)
-def _column(vendor: str, name: str) -> str:
-    table = connection.ops.quote_name(Provider._meta.db_table)
-    return f"{table}.{connection.ops.quote_name(Provider._meta.get_field(name).column)}"
-
-
 @lru_cache(maxsize=4)
 def _dot_sql(vendor: str) -> str:
     """The dot product of each row's unit vector with the location's: larger is nearer."""
-    x, y, z = (_column(vendor, name) for name in ("unit_x", "unit_y", "unit_z"))
+    x, y, z = (provider_column(vendor, name) for name in ("unit_x", "unit_y", "unit_z"))
     return f"((({x} * %s) + ({y} * %s)) + ({z} * %s))"
 
 
@@ -108,7 +102,7 @@ def _joined_ranges_sql(vendor: str, ranges: int) -> str:
     table = connection.ops.quote_name(Provider._meta.db_table)
     return (
         f" FROM (VALUES {', '.join(['(%s, %s)'] * ranges)}) AS cell_range CROSS JOIN {table}"
-        f" WHERE {_column(vendor, 'grid_cell')} BETWEEN cell_range.column1 AND cell_range.column2"
+        f" WHERE {provider_column(vendor, 'grid_cell')} BETWEEN cell_range.column1 AND cell_range.column2"
     )
 
 
@@ -130,14 +124,14 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
         from_where_sql = _joined_ranges_sql(vendor, len(cell_ranges))
         cells_params: list[Any] = [bound for cell_range in cell_ranges for bound in cell_range]
     elif vendor == "postgresql" and cells <= _MOST_CELLS_IN_ONE_ARRAY:
-        from_where_sql = f" FROM {table} WHERE {_column(vendor, 'grid_cell')} = ANY(%s)"
+        from_where_sql = f" FROM {table} WHERE {provider_column(vendor, 'grid_cell')} = ANY(%s)"
         cells_params = [[cell for first, last in cell_ranges for cell in range(first, last + 1)]]
     else:
         # Written into the statement, not passed: prepared with a wide box's cells as parameters, PostgreSQL's
         # generic plan took any range of cells for a few rows and read the search index over a band of the
         # country where a rare filter's own index held the few hundred rows (OTPs within 640 miles of
         # Montana: 6 ms, 0.7 ms when planned for the cells).
-        grid_cell = _column(vendor, "grid_cell")
+        grid_cell = provider_column(vendor, "grid_cell")
         cells_sql = " OR ".join(f"({grid_cell} BETWEEN {first:d} AND {last:d})" for first, last in cell_ranges)
         from_where_sql = f" FROM {table} WHERE ({cells_sql})"
         cells_params = []
@@ -154,10 +148,10 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
 def _ranking_sql(vendor: str) -> tuple[str, str]:
     """A ranking's SELECT, to go before its FROM and WHERE, and its ORDER BY, to go after them."""
     # At exactly the same distance, a listing at its own address before one at a ZIP or city center.
-    approximate = f"CASE WHEN {_column(vendor, 'location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
+    approximate = f"CASE WHEN {provider_column(vendor, 'location_precision')} IN (%s, %s) THEN 1 ELSE 0 END"
     return (
-        f"SELECT {_column(vendor, 'id')} AS id, {_dot_sql(vendor)} AS dot, {approximate} AS approximate,"
-        f" {_column(vendor, 'name')} AS name",
+        f"SELECT {provider_column(vendor, 'id')} AS id, {_dot_sql(vendor)} AS dot, {approximate} AS approximate,"
+        f" {provider_column(vendor, 'name')} AS name",
         " ORDER BY 2 DESC, 3 ASC, 4 ASC, 1 ASC LIMIT %s OFFSET %s",
     )
 
@@ -165,7 +159,7 @@ def _ranking_sql(vendor: str) -> tuple[str, str]:
 @lru_cache(maxsize=8)
 def _counting_sql(vendor: str, by_kind: bool) -> str:
     """To follow a ranking's SELECT: how many rows the ranking ranks, and if asked how many of each kind."""
-    kind = _column(vendor, "kind")
+    kind = provider_column(vendor, "kind")
     of_kind = f", SUM(CASE WHEN {kind} = %s THEN 1 ELSE 0 END) OVER ()"
     return ", COUNT(*) OVER ()" + (of_kind * len(Kind.values) if by_kind else "")
 
@@ -216,9 +210,9 @@ def _ranking(
     if len(arms) == 1:
         within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
         counting_sql = _counting_sql(connection.vendor, by_kind) if counted else ""
-        kinds = Kind.values if counted and by_kind else []
+        kind_params = Kind.values if counted and by_kind else []
         sql = select_sql + counting_sql + within_sql + order_sql
-        params = [*before_within, *kinds, *within_params, limit, offset]
+        params = [*before_within, *kind_params, *within_params, limit, offset]
     else:
         arm_sqls, params = [], []
         for number, arm in enumerate(arms):
@@ -247,8 +241,8 @@ def _match_ids_sql(
 ) -> tuple[str, list[Any]]:
     """A subquery of the ids of matches within the radius (of one kind if given): at least `most` of them
     when there are that many, all of them when there are fewer."""
-    id_sql = _column(connection.vendor, "id")
-    kind_sql = f" AND {_column(connection.vendor, 'kind')} = %s" if kind else ""
+    id_sql = provider_column(connection.vendor, "id")
+    kind_sql = f" AND {provider_column(connection.vendor, 'kind')} = %s" if kind else ""
     arms, params = [], []
     for number, arm in enumerate(_payment_arms(filters)):
         within_sql, within_params = _within_circle_sql(location, radius_miles, arm)

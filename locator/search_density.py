@@ -26,7 +26,7 @@ from locator.geo import (
 from locator.kept_answers import directory_version
 from locator.models import Provider
 from locator.places import Location
-from locator.search_filters import SearchFilters, filters_where_sql
+from locator.search_filters import SearchFilters, filters_where_sql, provider_column
 from locator.vocabulary import LANGUAGE_FIELDS, Kind, Language, Medication, Payment
 
 # Counted per cell, after the number of providers: the columns of the filters a search narrows by most.
@@ -69,18 +69,15 @@ _kept: tuple[str | None, dict[int, _Row]] = (None, {})
 
 
 def _counting_sql() -> str:
+    vendor = connection.vendor
     table = connection.ops.quote_name(Provider._meta.db_table)
-
-    def column(name: str) -> str:
-        return f"{table}.{connection.ops.quote_name(Provider._meta.get_field(name).column)}"
-
-    sums = [f"SUM(CASE WHEN {column(name)} THEN 1 ELSE 0 END)" for name in _COUNTED]
-    sums += [f"SUM(CASE WHEN {column('kind')} = %s THEN 1 ELSE 0 END)" for _ in Kind.values]
-    where_sql, _ = filters_where_sql(SearchFilters(), connection.vendor)
+    grid_cell, kind = provider_column(vendor, "grid_cell"), provider_column(vendor, "kind")
+    sums = [f"SUM(CASE WHEN {provider_column(vendor, name)} THEN 1 ELSE 0 END)" for name in _COUNTED]
+    sums += [f"SUM(CASE WHEN {kind} = %s THEN 1 ELSE 0 END)" for _ in Kind.values]
+    where_sql, _ = filters_where_sql(SearchFilters(), vendor)
     return (
-        f"SELECT {column('grid_cell')}, COUNT(*), {', '.join(sums)} FROM {table}"
-        f" WHERE {where_sql} AND {column('grid_cell')} IS NOT NULL"
-        f" GROUP BY {column('grid_cell')} ORDER BY {column('grid_cell')}"
+        f"SELECT {grid_cell}, COUNT(*), {', '.join(sums)} FROM {table}"
+        f" WHERE {where_sql} AND {grid_cell} IS NOT NULL GROUP BY {grid_cell} ORDER BY {grid_cell}"
     )
 
 

@@ -154,3 +154,10 @@ def filters_where_sql(filters: SearchFilters, vendor: str) -> tuple[str, tuple[A
     query = Provider.objects.filter(_filter_q(filters)).query
     sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
     return sql, tuple(params)
+
+
+@lru_cache(maxsize=64)
+def provider_column(vendor: str, name: str) -> str:
+    """A provider field's column as the search's own SQL names it, quoted for this database."""
+    table = connection.ops.quote_name(Provider._meta.db_table)
+    return f"{table}.{connection.ops.quote_name(Provider._meta.get_field(name).column)}"
