@@ -1,8 +1,9 @@
-"""The providers of one page of results with their sources, in one query compiled once per page size.
+"""The providers of one page of results with their sources: the columns a results list shows, joined to the
+search's own ranking query (`page_columns_sql`) or asked by id (`providers_with_sources`).
 
 Loaded through the ORM, a page of 20 cost more than ranking it: two queries compiled on every search,
 then wide model instances built with everything the import keeps (2-3 ms). Here Django compiles the
-query once per page size and database; each page runs it with its own ids and converts the values as
+query once per database; each page runs it with its own ids or ranking and converts the values as
 Django's compiler does, and the instances are filled as `Model.from_db` would fill them, without its
 field-by-field `__init__` (0.18 ms for twenty providers, now 0.03).
 """
@@ -10,6 +11,7 @@ field-by-field `__init__` (0.18 ms for twenty providers, now 0.03).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -40,19 +42,39 @@ _SOURCE_FACTS = (
 Converters = tuple[tuple[int, tuple[list[Any], Any]], ...]
 
 
-@lru_cache(maxsize=128)
-def _compiled(vendor: str, size: int) -> tuple[str, Converters]:
-    """The SQL for `size` providers, whose parameters are their ids alone, and its columns' converters."""
-    query = (
-        Provider.objects.filter(id__in=range(1, size + 1))
-        .values_list(*SHOWN_FIELDS, *_SOURCE_FACTS)
-        .order_by("id", "records__source", "records__source_file__data_date")
-        .query
-    )
+@dataclass(frozen=True)
+class PageColumns:
+    """The shown columns and their sources, as SQL to join to a query of provider ids."""
+
+    # The shown fields, then the source facts: one row per source, or one with empty source columns.
+    select_sql: str
+    # The joins after the provider table, each source's record and its file.
+    source_joins_sql: str
+    # The two columns by which a provider's sources are ordered.
+    source_order_sql: str
+    converters: Converters
+
+
+@lru_cache(maxsize=4)
+def page_columns(vendor: str) -> PageColumns:
+    """The columns of a page, as Django's compiler writes and converts them for this database."""
+    query = Provider.objects.values_list(*SHOWN_FIELDS, *_SOURCE_FACTS).query
     compiler = query.get_compiler(connection=connection)
-    sql, _ = compiler.as_sql()
-    columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-    return sql, tuple(compiler.get_converters(columns).items())
+    compiler.as_sql()
+    selected = compiler.select[: compiler.col_count]
+    # The first is the providers' table itself, which a ranking joins on its own terms.
+    _, *joins = compiler.get_from_clause()[0]
+    column_sqls = [sql for _, (sql, _), _ in selected]
+    source, data_date = (
+        column_sqls[len(SHOWN_FIELDS) + _SOURCE_FACTS.index(fact)]
+        for fact in ("records__source", "records__source_file__data_date")
+    )
+    return PageColumns(
+        select_sql=", ".join(column_sqls),
+        source_joins_sql=" ".join(joins),
+        source_order_sql=f"{source}, {data_date}",
+        converters=tuple(compiler.get_converters([column for column, _, _ in selected]).items()),
+    )
 
 
 def _provider(shown_values: list[Any], *, through_init: bool) -> Provider:
@@ -68,22 +90,43 @@ def _provider(shown_values: list[Any], *, through_init: bool) -> Provider:
     return provider
 
 
+@lru_cache(maxsize=128)
+def _by_ids_sql(vendor: str, size: int) -> str:
+    columns = page_columns(vendor)
+    table = connection.ops.quote_name(Provider._meta.db_table)
+    return (
+        f"SELECT {columns.select_sql} FROM {table} {columns.source_joins_sql}"
+        f" WHERE {table}.{connection.ops.quote_name('id')} IN ({', '.join(['%s'] * size)})"
+        f" ORDER BY 1, {columns.source_order_sql}"
+    )
+
+
 def providers_with_sources(ids: Sequence[int]) -> dict[int, Provider]:
     """The providers with these ids by id, each with `source_listings` set; the fields a list does not
     show are deferred."""
     if not ids:
         return {}
-    sql, converters = _compiled(connection.vendor, len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(ids))
-        rows = cursor.fetchall()
+        cursor.execute(_by_ids_sql(connection.vendor, len(ids)), list(ids))
+        return providers_from_rows(cursor.fetchall(), first_column=0)
+
+
+def providers_from_rows(rows: Sequence[Sequence[Any]], *, first_column: int) -> dict[int, Provider]:
+    """The providers in rows of a query that selects a page's columns from `first_column` on, ordered as
+    `page_columns` says; rows whose columns are empty (a ranked provider not on the page) are passed over."""
+    columns = page_columns(connection.vendor)
     shown = len(SHOWN_FIELDS)
-    source_converters = [(position, functions) for position, functions in converters if position >= shown]
+    converters = [(position + first_column, functions) for position, functions in columns.converters]
+    source_converters = [
+        (position, functions) for position, functions in converters if position >= first_column + shown
+    ]
     through_init = pre_init.has_listeners(Provider) or post_init.has_listeners(Provider)
     providers: dict[int, Provider] = {}
     records: dict[int, list[SourceRecordFacts]] = {}
     for row in rows:
-        provider_id = row[0]
+        provider_id = row[first_column]
+        if provider_id is None:
+            continue
         first = provider_id not in providers
         values = list(row)
         # A provider with several sources comes in several rows: its own columns are read from the first.
@@ -91,11 +134,11 @@ def providers_with_sources(ids: Sequence[int]) -> dict[int, Provider]:
             for function in functions:
                 values[position] = function(values[position], expression, connection)
         if first:
-            providers[provider_id] = _provider(values[:shown], through_init=through_init)
+            providers[provider_id] = _provider(values[first_column : first_column + shown], through_init=through_init)
             records[provider_id] = []
         # A provider without a source record has one row, its source columns empty.
-        if values[shown] is not None:
-            records[provider_id].append(tuple(values[shown:]))
+        if values[first_column + shown] is not None:
+            records[provider_id].append(tuple(values[first_column + shown :]))
     for provider_id, provider in providers.items():
         provider.source_listings = source_listings(records[provider_id])
     return providers

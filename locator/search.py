@@ -6,6 +6,7 @@ of unit vectors (`unit_x`, `unit_y`, `unit_z`), which is plain arithmetic on SQL
 alike; and ranking by that dot product, then name, then id. A page is ranked in widening circles, the
 first sized by how many providers the place's grid cells hold, and counted up to 1,000, so that its cost
 follows the page, not the matches; where the whole radius holds few, one query ranks and counts them all.
+The ranking that finds a first page reads its providers with their sources too: one round trip a page.
 Web pages and the API both call `provider_search`; neither knows any of this.
 """
 
@@ -28,7 +29,7 @@ from locator.geo import (
 )
 from locator.models import Provider
 from locator.places import Location
-from locator.result_rows import providers_with_sources
+from locator.result_rows import page_columns, providers_from_rows, providers_with_sources
 from locator.search_density import (
     WHOLE_EARTH_MILES,
     everywhere_past_widest,
@@ -144,6 +145,10 @@ def _within_circle_sql(location: Location, radius_miles: float, filters: SearchF
     ]
 
 
+# How a ranking orders its matches, by the names `_ranking_sql` gives its columns.
+_RANKING_ORDER = "dot DESC, approximate ASC, name ASC, id ASC"
+
+
 @lru_cache(maxsize=4)
 def _ranking_sql(vendor: str) -> tuple[str, str]:
     """A ranking's SELECT, to go before its FROM and WHERE, and its ORDER BY, to go after them."""
@@ -152,7 +157,7 @@ def _ranking_sql(vendor: str) -> tuple[str, str]:
     return (
         f"SELECT {provider_column(vendor, 'id')} AS id, {_dot_sql(vendor)} AS dot, {approximate} AS approximate,"
         f" {provider_column(vendor, 'name')} AS name",
-        " ORDER BY 2 DESC, 3 ASC, 4 ASC, 1 ASC LIMIT %s OFFSET %s",
+        " ORDER BY 2 DESC, 3 ASC, 4 ASC, 1 ASC LIMIT %s",
     )
 
 
@@ -160,8 +165,25 @@ def _ranking_sql(vendor: str) -> tuple[str, str]:
 def _counting_sql(vendor: str, by_kind: bool) -> str:
     """To follow a ranking's SELECT: how many rows the ranking ranks, and if asked how many of each kind."""
     kind = provider_column(vendor, "kind")
-    of_kind = f", SUM(CASE WHEN {kind} = %s THEN 1 ELSE 0 END) OVER ()"
-    return ", COUNT(*) OVER ()" + (of_kind * len(Kind.values) if by_kind else "")
+    of_kinds = "".join(
+        f", SUM(CASE WHEN {kind} = %s THEN 1 ELSE 0 END) OVER () AS of_kind_{number}"
+        for number in range(len(Kind.values))
+    )
+    return ", COUNT(*) OVER () AS matches" + (of_kinds if by_kind else "")
+
+
+@lru_cache(maxsize=4)
+def _with_page_columns_sql(vendor: str) -> tuple[str, str]:
+    """To go before and after a ranking: each ranked provider's shown columns and sources, so that a first
+    page is ranked and read in one round trip."""
+    columns = page_columns(vendor)
+    table = connection.ops.quote_name(Provider._meta.db_table)
+    ranked_order = ", ".join(f"ranked.{term}" for term in _RANKING_ORDER.split(", "))
+    return (
+        f"SELECT ranked.*, {columns.select_sql} FROM (",
+        f") AS ranked LEFT OUTER JOIN {table} ON ({provider_column(vendor, 'id')} = ranked.id)"
+        f" {columns.source_joins_sql} ORDER BY {ranked_order}, {columns.source_order_sql}",
+    )
 
 
 @dataclass(frozen=True)
@@ -170,6 +192,8 @@ class _Ranking:
     # Every match within the circle, and of each kind if asked, when the ranking counted them.
     count: int | None = None
     count_by_kind: dict[str, int] | None = None
+    # The providers ranked, by id, when asked for.
+    shown: dict[int, Provider] | None = None
 
 
 def _payment_arms(filters: SearchFilters) -> list[SearchFilters]:
@@ -183,57 +207,57 @@ def _payment_arms(filters: SearchFilters) -> list[SearchFilters]:
     return [replace(filters, payments=frozenset({payment})) for payment in sorted(filters.payments)]
 
 
-def _ranked_ids(
-    location: Location, radius_miles: float, filters: SearchFilters, offset: int, limit: int
-) -> list[tuple[int, float]]:
-    """(id, dot) of one page of matches within the radius, nearest first; with several payments, the
-    rankings of each merged."""
-    return _ranking(location, radius_miles, filters, offset, limit).ranked
-
-
 def _ranking(
     location: Location,
     radius_miles: float,
     filters: SearchFilters,
-    offset: int,
-    limit: int,
+    most: int,
     *,
     counted: bool = False,
     by_kind: bool = False,
+    shown: bool = False,
 ) -> _Ranking:
-    """One page of matches within the radius; `counted`, with how many match in all (and of each kind
-    `by_kind`), where one ranking reads every match (one payment or none)."""
-    select_sql, order_sql = _ranking_sql(connection.vendor)
+    """The first `most` matches within the radius; `counted`, with how many match in all (and of each kind
+    `by_kind`), where one ranking reads every match (one payment or none); with the providers ranked, if
+    `shown`, read in the same query."""
+    vendor = connection.vendor
+    select_sql, order_sql = _ranking_sql(vendor)
     before_within = [*unit_vector(location.latitude, location.longitude), *sorted(APPROXIMATE_PRECISIONS)]
     arms = _payment_arms(filters)
     counted = counted and len(arms) == 1
     if len(arms) == 1:
         within_sql, within_params = _within_circle_sql(location, radius_miles, filters)
-        counting_sql = _counting_sql(connection.vendor, by_kind) if counted else ""
+        counting_sql = _counting_sql(vendor, by_kind) if counted else ""
         kind_params = Kind.values if counted and by_kind else []
         sql = select_sql + counting_sql + within_sql + order_sql
-        params = [*before_within, *kind_params, *within_params, limit, offset]
+        params = [*before_within, *kind_params, *within_params, most]
     else:
         arm_sqls, params = [], []
         for number, arm in enumerate(arms):
             within_sql, within_params = _within_circle_sql(location, radius_miles, arm)
             arm_sqls.append(f"SELECT * FROM ({select_sql}{within_sql}{order_sql}) AS arm{number}")
-            params += [*before_within, *within_params, offset + limit, 0]
-        sql = (
-            f"SELECT * FROM ({' UNION '.join(arm_sqls)}) AS ranked"
-            " ORDER BY dot DESC, approximate ASC, name ASC, id ASC LIMIT %s OFFSET %s"
-        )
-        params += [limit, offset]
+            params += [*before_within, *within_params, most]
+        sql = f"SELECT * FROM ({' UNION '.join(arm_sqls)}) AS arms ORDER BY {_RANKING_ORDER} LIMIT %s"
+        params.append(most)
+    if shown:
+        before_sql, after_sql = _with_page_columns_sql(vendor)
+        sql = before_sql + sql + after_sql
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    ranked_columns = 4 + (1 + len(Kind.values) * by_kind if counted else 0)
+    providers = None
+    if shown:
+        providers = providers_from_rows(rows, first_column=ranked_columns)
+        # A provider with several sources comes in as many rows, one after the other.
+        rows = [row for number, row in enumerate(rows) if not number or row[0] != rows[number - 1][0]]
     ranked = [(row[0], row[1]) for row in rows]
     if not counted:
-        return _Ranking(ranked)
+        return _Ranking(ranked, shown=providers)
     if not rows:
-        return _Ranking(ranked, 0, dict.fromkeys(Kind.values, 0) if by_kind else None)
-    kinds = dict(zip(Kind.values, (int(count) for count in rows[0][5:]))) if by_kind else None
-    return _Ranking(ranked, int(rows[0][4]), kinds)
+        return _Ranking(ranked, 0, dict.fromkeys(Kind.values, 0) if by_kind else None, providers)
+    kinds = dict(zip(Kind.values, (int(count) for count in rows[0][5:ranked_columns]))) if by_kind else None
+    return _Ranking(ranked, int(rows[0][4]), kinds, providers)
 
 
 def _match_ids_sql(
@@ -262,7 +286,7 @@ def _ranked_page(
     circle = first_circle_miles(location, radius_miles, filters, wanted)
     while True:
         whole = circle >= radius_miles
-        ranking = _ranking(location, circle, filters, 0, wanted, counted=whole, by_kind=by_kind)
+        ranking = _ranking(location, circle, filters, wanted, counted=whole, by_kind=by_kind, shown=not offset)
         if len(ranking.ranked) == wanted or whole:
             return replace(ranking, ranked=ranking.ranked[offset:])
         circle = min(_wider_circle(circle, len(ranking.ranked), wanted), radius_miles)
@@ -305,8 +329,9 @@ def count_matches(*, location: Location, radius_miles: float, filters: SearchFil
     return min(_count_within(location, radius_miles, filters), MAX_EXACT_COUNT)
 
 
-def _matches(ranked: list[tuple[int, float]], within: bool) -> list[ProviderMatch]:
-    by_id = providers_with_sources([provider_id for provider_id, _ in ranked])
+def _matches(ranked: list[tuple[int, float]], within: bool, shown: dict[int, Provider] | None) -> list[ProviderMatch]:
+    """The ranked providers as matches: those the ranking read, or, past the first page, read by id."""
+    by_id = providers_with_sources([provider_id for provider_id, _ in ranked]) if shown is None else shown
     return [
         ProviderMatch(by_id[provider_id], round(distance_from_dot_miles(dot), 2), within) for provider_id, dot in ranked
     ]
@@ -341,7 +366,7 @@ def provider_search(
     else:
         count, kinds = _counts_within(location, radius_miles, filters, by_kind=count_kinds)
     if count:
-        matches = _matches(page, True) if page else []
+        matches = _matches(page, True, ranking.shown)
         if count_kinds and kinds is None and not offset:
             # A first page that is not full holds every match: it tells their kinds too.
             of_kind = Counter(match.provider.kind for match in matches)
@@ -354,11 +379,11 @@ def provider_search(
     # than everything inside it: from the first circle the grid cells say holds them, widen until one does.
     wider = nearest_circle_miles(location, radius_miles, filters, NEAREST_WHEN_NONE_WITHIN)
     while True:
-        nearest = _ranked_ids(location, wider, filters, 0, NEAREST_WHEN_NONE_WITHIN)
+        ranking = _ranking(location, wider, filters, NEAREST_WHEN_NONE_WITHIN, shown=not offset)
+        nearest = ranking.ranked
         if len(nearest) == NEAREST_WHEN_NONE_WITHIN or (nearest and wider == WHOLE_EARTH_MILES):
-            return SearchResult(
-                location, radius_miles, len(nearest), False, _matches(nearest[offset : offset + limit], False)
-            )
+            page = nearest[offset : offset + limit]
+            return SearchResult(location, radius_miles, len(nearest), False, _matches(page, False, ranking.shown))
         if wider == WHOLE_EARTH_MILES:
             return SearchResult(location, radius_miles, 0, False, [])
         wider = everywhere_past_widest(_wider_circle(wider, len(nearest), NEAREST_WHEN_NONE_WITHIN))

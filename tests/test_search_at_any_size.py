@@ -19,7 +19,7 @@ from locator.models import Provider
 from locator.places import resolve_location
 from locator.provenance import attach_source_listings
 from locator.result_rows import SHOWN_FIELDS, providers_with_sources
-from locator.search import MAX_EXACT_COUNT, SearchFilters, _ranked_ids, count_matches, provider_search
+from locator.search import MAX_EXACT_COUNT, SearchFilters, _ranking, count_matches, provider_search
 from locator.search_density import forget_cell_counts, matches_in_box
 from locator.search_filters import matching_providers, searchable_providers
 from locator.vocabulary import APPROXIMATE_PRECISIONS, Kind, Payment
@@ -28,6 +28,11 @@ from tests.conftest import PROJECT_DIR
 pytestmark = pytest.mark.django_db
 
 DENSE_AND_SPARSE = ["10001", "21201", "74103", "59001", "99723"]
+
+
+def _ranked_ids(location, radius, filters, offset, limit):
+    """(id, dot) of one page of a single ranking of every match within the radius."""
+    return _ranking(location, radius, filters, offset + limit).ranked[offset:]
 
 
 @pytest.mark.parametrize("near", DENSE_AND_SPARSE)
@@ -135,6 +140,31 @@ def test_a_page_of_providers_loads_in_one_query_as_the_orm_loads_them(shared_dir
     # A field the list does not show still loads when read, as on any instance Django builds.
     some = loaded[ids[0]]
     assert some.first_seen == expected[ids[0]].first_seen
+
+
+@pytest.mark.parametrize(
+    ("near", "radius", "filters"),
+    [
+        ("21201", 25, SearchFilters(otp_only=True)),
+        ("10001", 5, SearchFilters()),
+        ("74103", 100, SearchFilters(payments=frozenset({"medicaid", "cash"}))),
+        # Nothing within 5 miles: the nearest ten, read by the ranking that finds them.
+        ("99723", 5, SearchFilters(medications=frozenset({"methadone"}))),
+    ],
+)
+def test_a_first_page_is_ranked_and_read_in_one_query_as_a_page_read_by_id(shared_directory, near, radius, filters):
+    location = resolve_location(near)
+    provider_search(location=location, radius_miles=radius, filters=filters)
+    with CaptureQueriesContext(connection) as queries:
+        result = provider_search(location=location, radius_miles=radius, filters=filters)
+    assert result.matches and _ranking_queries(queries) == len(queries)
+    by_id = providers_with_sources([match.provider.id for match in result.matches])
+    assert any(len(provider.source_listings) > 1 for provider in by_id.values()) or near != "21201"
+    for match in result.matches:
+        for name in SHOWN_FIELDS:
+            assert getattr(match.provider, name) == getattr(by_id[match.provider.id], name), name
+        assert match.provider.source_listings == by_id[match.provider.id].source_listings
+        assert match.provider.get_deferred_fields() == by_id[match.provider.id].get_deferred_fields()
 
 
 def test_a_page_of_providers_is_built_through_init_when_something_listens_to_it(shared_directory):
@@ -308,8 +338,8 @@ def test_a_radius_that_holds_few_is_ranked_and_counted_in_one_query(shared_direc
         result = provider_search(
             location=location, radius_miles=25, filters=SearchFilters(), limit=20, count_kinds=True
         )
-    # The ranking that counts, then the page's rows.
-    assert len(queries) == 2 and _ranking_queries(queries) == 1
+    # One round trip: the ranking counts, and reads the page's providers with their sources.
+    assert len(queries) == 1 and _ranking_queries(queries) == 1
     assert result.count == count_matches(location=location, radius_miles=25, filters=SearchFilters()) > 20
     assert result.count_by_kind == {
         kind: count_matches(location=location, radius_miles=25, filters=SearchFilters(kinds=frozenset({kind})))
@@ -335,3 +365,5 @@ def test_the_cells_size_a_first_circle_that_holds_the_page(shared_directory, fre
         result = provider_search(location=location, radius_miles=radius, filters=filters, limit=20)
     assert result.matches
     assert _ranking_queries(queries) == (1 if result.within_radius else 2)
+    # The last ranking read the page's providers: no query asks for them by id.
+    assert not any('"id" IN (' in query["sql"] for query in queries.captured_queries)
