@@ -1,9 +1,12 @@
 """The search core on small, hand-placed providers."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from locator.places import location_from_coordinates
 from locator.search import InvalidSearch, SearchFilters, provider_search
+from locator.search_density import forget_cell_counts
 from tests.factories import make_provider
 
 TULSA = location_from_coordinates(36.1540, -95.9928)
@@ -127,6 +130,32 @@ def test_pages_follow_one_another_without_gaps_or_repeats(empty_directory):
     third = search(offset=6, limit=3)
     assert names(first) + names(second) + names(third) == [f"P{index}" for index in range(7)]
     assert first.count == second.count == 7
+
+
+def test_a_count_is_exact_up_to_1000_and_then_says_more_whatever_the_kinds(empty_directory):
+    """No kind alone reaches 1,000: the total still says "or more" past it, and each kind stays exact. The
+    grid cells know the crowd, so the page is ranked in a small circle and the radius counted apart."""
+
+    def counted_search():
+        forget_cell_counts()
+        with CaptureQueriesContext(connection) as queries:
+            result = search(limit=20, count_kinds=True)
+        assert any("COUNT(*) FROM" in query["sql"] for query in queries.captured_queries)
+        return result
+
+    for index in range(1000):
+        kind = "facility" if index < 600 else "practitioner"
+        make_provider(kind=kind, latitude=36.15 + (index % 40) * 0.001, longitude=-95.99 + (index // 40) * 0.001)
+    try:
+        thousand = counted_search()
+        assert (thousand.count, thousand.count_exact) == (1000, True)
+        assert thousand.count_by_kind == {"facility": 600, "practitioner": 400, "otp": 0}
+        make_provider(kind="otp", latitude=36.16, longitude=-95.98)
+        more = counted_search()
+        assert (more.count, more.count_exact) == (1000, False)
+        assert more.count_by_kind == {"facility": 600, "practitioner": 400, "otp": 1}
+    finally:
+        forget_cell_counts()
 
 
 @pytest.mark.parametrize("radius", [0, -1, 500.1, float("nan")])
