@@ -1,5 +1,5 @@
 """The providers of one page of results with their sources: the columns a results list shows, joined to the
-search's own ranking query (`page_columns_sql`) or asked by id (`providers_with_sources`).
+search's own ranking query (`page_columns`) or asked by id (`providers_with_sources`).
 
 Loaded through the ORM, a page of 20 cost more than ranking it: two queries compiled on every search,
 then wide model instances built with everything the import keeps (2-3 ms). Here Django compiles the
@@ -112,8 +112,8 @@ def providers_with_sources(ids: Sequence[int]) -> dict[int, Provider]:
 
 
 def providers_from_rows(rows: Sequence[Sequence[Any]], *, first_column: int) -> dict[int, Provider]:
-    """The providers in rows of a query that selects a page's columns from `first_column` on, ordered as
-    `page_columns` says; rows whose columns are empty (a ranked provider not on the page) are passed over."""
+    """The providers in rows of a query that selects a page's columns from `first_column` on, by id; a
+    provider with several sources has a row for each, in the order `page_columns` gives."""
     columns = page_columns(connection.vendor)
     shown = len(SHOWN_FIELDS)
     converters = [(position + first_column, functions) for position, functions in columns.converters]
@@ -125,8 +125,6 @@ def providers_from_rows(rows: Sequence[Sequence[Any]], *, first_column: int) -> 
     records: dict[int, list[SourceRecordFacts]] = {}
     for row in rows:
         provider_id = row[first_column]
-        if provider_id is None:
-            continue
         first = provider_id not in providers
         values = list(row)
         # A provider with several sources comes in several rows: its own columns are read from the first.
