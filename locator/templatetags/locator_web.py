@@ -163,7 +163,7 @@ def data_date(listing: SourceListing | SourceFile) -> str:
 
 @lru_cache(maxsize=256)
 def _year_and_month(when: date, language: str) -> str:
-    """Kept by language: a page names the same few files' dates on every card (a tenth of a card's rendering)."""
+    """Kept by language: a page names the same few files' dates on every card (a sixth of a card's rendering)."""
     return date_format(when, "YEAR_MONTH_FORMAT")
 
 
