@@ -157,7 +157,7 @@ def _ranking_sql(vendor: str) -> tuple[str, str]:
     return (
         f"SELECT {provider_column(vendor, 'id')} AS id, {_dot_sql(vendor)} AS dot, {approximate} AS approximate,"
         f" {provider_column(vendor, 'name')} AS name",
-        " ORDER BY 2 DESC, 3 ASC, 4 ASC, 1 ASC LIMIT %s",
+        f" ORDER BY {_RANKING_ORDER} LIMIT %s",
     )
 
 

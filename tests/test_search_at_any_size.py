@@ -259,7 +259,7 @@ def fresh_cell_counts():
 
 
 def _ranking_queries(queries: CaptureQueriesContext) -> int:
-    return sum("ORDER BY 2 DESC" in query["sql"] for query in queries.captured_queries)
+    return sum("ORDER BY dot DESC" in query["sql"] for query in queries.captured_queries)
 
 
 @pytest.mark.parametrize(
